@@ -1,0 +1,1 @@
+"""AWS Hands-On grader: sandbox, checks, simulators and nbgrader tooling."""
