@@ -15,13 +15,21 @@ Model (as of 2026, IPv4 only):
 - Network ACLs are stateless and apply only when traffic crosses a subnet boundary: the
   request must pass out of the source subnet and into the target subnet, and the reply (to an
   ephemeral port) back the other way; rules are evaluated in ascending rule number and the
-  first match wins.
+  first match wins; no match is a deny (the implicit ``*`` rule). A subnet with no known ACL
+  uses the default one, which allows everything.
+
+``can_reach`` checks the layers in this order and reports the first that blocks:
+different VPCs, route (to or from the internet), public IP, network ACLs (request, then
+reply), security groups (source egress, then target ingress). The trail keeps every reason
+checked up to the decision, so a learner message can quote which id decided.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from ipaddress import ip_address, ip_network
 
 INTERNET = "internet"
 #: The address used to stand for "somewhere on the internet" (TEST-NET-2, never routed).
@@ -152,3 +160,201 @@ class Verdict:
 
     def __bool__(self) -> bool:
         return self.reachable
+
+
+# -- evaluation ---------------------------------------------------------------------------------
+
+_PROTOCOLS = {"6": "tcp", "17": "udp", "1": "icmp", "all": "-1"}  # NACLs report numbers
+
+
+def _proto(protocol: str | int) -> str:
+    return _PROTOCOLS.get(str(protocol).lower(), str(protocol).lower())
+
+
+def _matches(rule_protocol: str, from_port: int | None, to_port: int | None, protocol: str,
+             port: int) -> bool:
+    """Protocol ``-1`` and ports None or -1 mean all; for ICMP the "port" is the type."""
+    rule_protocol = _proto(rule_protocol)
+    if rule_protocol == "-1" or from_port in (None, -1):
+        return rule_protocol in ("-1", _proto(protocol))
+    return rule_protocol == _proto(protocol) and (
+        from_port == port if rule_protocol == "icmp" else from_port <= port <= to_port)
+
+
+def _contains(cidr: str | None, address: str) -> bool:
+    """False, not an error, for non-CIDRs (prefix lists) and the other IP version."""
+    try:
+        return cidr is not None and ip_address(address) in ip_network(cidr, strict=False)
+    except ValueError:
+        return False
+
+
+def _flow(protocol: str, port: int) -> str:
+    return "all traffic" if _proto(protocol) == "-1" else f"{_proto(protocol)}/{port}"
+
+
+def _ip(network: Network, endpoint: Endpoint) -> str:
+    """The endpoint's private IP; by default + 4, as AWS reserves a subnet's first four."""
+    cidr = network.subnets[endpoint.subnet_id].cidr
+    return endpoint.ip or str(ip_network(cidr, strict=False).network_address + 4)
+
+
+def route_for(network: Network, subnet_id: str, address: str) -> Route | None:
+    """The route the subnet's table uses for ``address``: longest prefix wins and the VPC's
+    ``local`` route is implied. A blackhole route is returned as is: it wins the match and
+    then drops the packet; AWS never falls back to a shorter route."""
+    subnet = network.subnets[subnet_id]
+    table = network.route_tables.get(subnet.route_table_id)
+    routes = list(table.routes) if table else []
+    if subnet.vpc_id in network.vpcs:  # after the table's own, so an explicit one wins the tie
+        routes.append(Route(network.vpcs[subnet.vpc_id], "local"))
+    return max((r for r in routes if _contains(r.destination, address)), default=None,
+               key=lambda r: ip_network(r.destination, strict=False).prefixlen)
+
+
+def internet_path(network: Network, subnet_id: str, *, inbound: bool) -> Verdict:
+    """Whether the subnet's routes reach the internet: an internet gateway attached to its VPC
+    or, outbound only, an available NAT gateway whose own subnet has one. Routes only: the
+    public IP belongs to the instance (see ``can_reach``)."""
+    subnet = network.subnets[subnet_id]
+    route = route_for(network, subnet_id, INTERNET_ADDRESS)
+    if route is None:
+        reason = f"{subnet_id} has no route to the internet ({INTERNET_ADDRESS})"
+        return Verdict(Decision.NO_ROUTE, (reason,))
+    says = f"{subnet_id} routes {route.destination} to {route.target}"
+    nat = network.nat_gateways.get(route.target)
+    if route.state == "blackhole":
+        why = "a blackhole route (its target is gone)"
+    elif route.target.startswith("igw-"):
+        if network.internet_gateways.get(route.target) == subnet.vpc_id:
+            return Verdict(Decision.REACHABLE, (f"{says}, attached to {subnet.vpc_id}",))
+        why = f"which is not attached to {subnet.vpc_id}"
+    elif not route.target.startswith("nat-"):
+        why = "which does not lead to the internet"
+    elif inbound:
+        why = "which only carries outbound traffic"
+    elif nat is None or nat.state != "available":
+        why = f"which is {nat.state if nat else 'unknown'}, not available"
+    else:  # the NAT's own subnet must reach an internet gateway (a NAT cannot chain)
+        onward = internet_path(network, nat.subnet_id, inbound=True)
+        return Verdict(onward.decision, (f"{says} in {nat.subnet_id}", *onward.trail))
+    return Verdict(Decision.NO_ROUTE, (f"{says}, {why}",))
+
+
+def nacl_allows(acl: NetworkAcl, *, egress: bool, protocol: str, address: str,
+                port: int) -> tuple[bool, int | None]:
+    """Whether the ACL admits the packet, and the rule number that decided (None: no rule
+    matched and the implicit ``*`` rule denied). ``address`` is the peer: the destination
+    going out, the source coming in."""
+    for entry in sorted((e for e in acl.entries if e.egress == egress),
+                        key=lambda e: e.rule_number):
+        if _contains(entry.cidr, address) and _matches(
+                entry.protocol, entry.from_port, entry.to_port, protocol, port):
+            return entry.action == "allow", entry.rule_number
+    return False, None
+
+
+def sg_allows(network: Network, group_ids: tuple[str, ...], *, ingress: bool, protocol: str,
+              port: int, peer_address: str, peer_group_ids: tuple[str, ...] = ()) -> Rule | None:
+    """The first rule of ``group_ids`` that admits the flow, or None (groups only allow). A
+    rule naming a group matches a peer carrying it; a CIDR rule, a peer address inside it."""
+    for group_id in group_ids:
+        group = network.security_groups.get(group_id)
+        for rule in (group.ingress if ingress else group.egress) if group else ():
+            if _matches(rule.protocol, rule.from_port, rule.to_port, protocol, port) and (
+                    rule.group_id in peer_group_ids if rule.group_id
+                    else _contains(rule.cidr, peer_address)):
+                return rule
+    return None
+
+
+def _acl_checks(network: Network, hops: list, src_ip: str, dst_ip: str, protocol: str,
+                port: int) -> Iterator[tuple[bool, str]]:
+    """(allowed, reason) per ACL met. ACLs are stateless, so for each hop from subnet ``a`` to
+    ``b`` (None: the internet) the request goes out of a and into b, the reply back."""
+    for a, b in hops:
+        for subnet, egress, peer, to_port, leg in (
+                (a, True, dst_ip, port, "request"), (b, False, src_ip, port, "request"),
+                (b, True, src_ip, EPHEMERAL_PORT, "reply"),
+                (a, False, dst_ip, EPHEMERAL_PORT, "reply")):
+            acl = network.network_acls.get(subnet.nacl_id) if subnet else None
+            if acl is None:
+                continue  # the internet side, or the default ACL, which allows all
+            ok, number = nacl_allows(acl, egress=egress, protocol=protocol, address=peer,
+                                     port=to_port)
+            what = (f"{'outbound' if egress else 'inbound'} {_flow(protocol, to_port)} "
+                    f"{'to' if egress else 'from'} {peer} ({leg}, {subnet.subnet_id})")
+            if number is None:
+                yield False, f"{acl.nacl_id} has no rule for {what}: the * rule denies it"
+            else:
+                yield ok, f"{acl.nacl_id} rule {number} {'allows' if ok else 'denies'} {what}"
+
+
+def _sg_checks(network: Network, ends: tuple, protocol: str,
+               port: int) -> Iterator[tuple[bool, str]]:
+    """(allowed, reason) for the source's egress, then the target's ingress; stateful, so the
+    reply needs no rule. The internet side has no security group."""
+    (src, src_ip, src_groups), (dst, dst_ip, dst_groups) = ends
+    for end, groups, ingress, peer, peer_groups in (
+            (src, src_groups, False, dst_ip, dst_groups),
+            (dst, dst_groups, True, src_ip, src_groups)):
+        if end is None:
+            continue
+        direction, to_from = ("ingress", "from") if ingress else ("egress", "to")
+        rule = sg_allows(network, groups, ingress=ingress, protocol=protocol, port=port,
+                         peer_address=peer, peer_group_ids=peer_groups)
+        if rule is None:
+            named = f"{peer} ({', '.join(peer_groups)})" if peer_groups else peer
+            yield False, (f"{', '.join(groups) or 'no security group'} has no {direction} rule "
+                          f"for {_flow(protocol, port)} {to_from} {named}")
+        else:
+            owner = next(g for g in groups
+                         if rule in getattr(network.security_groups[g], direction))
+            yield True, (f"{owner} allows {direction} {_flow(protocol, port)} {to_from} "
+                         f"{rule.group_id or rule.cidr}")
+
+
+def can_reach(network: Network, source: Endpoint | str, target: Endpoint | str, port: int,
+              protocol: str = "tcp") -> Verdict:
+    """Whether ``source`` can open a connection to ``target`` on ``port``; one side may be
+    ``INTERNET``. Layers are checked in the order of the module docstring."""
+    if source == INTERNET and target == INTERNET:
+        raise ValueError("source and target cannot both be the internet")
+    ends = tuple((None, INTERNET_ADDRESS, ()) if end == INTERNET
+                 else (network.subnets[end.subnet_id], _ip(network, end), tuple(end.group_ids))
+                 for end in (source, target))
+    (src, src_ip, _), (dst, dst_ip, _) = ends
+    trail: list[str] = []
+    if src and dst:
+        if src.vpc_id != dst.vpc_id:
+            reason = f"{src.subnet_id} is in {src.vpc_id} and {dst.subnet_id} in {dst.vpc_id}"
+            return Verdict(Decision.DIFFERENT_VPC, (reason,))
+        trail.append(f"{src.vpc_id} routes {src_ip} to {dst_ip} by its local route" + (
+            f", inside {src.subnet_id} so no network ACL applies" if src is dst else ""))
+        hops = [] if src is dst else [(src, dst)]
+    else:
+        subnet, inside = (dst, target) if src is None else (src, source)
+        path = internet_path(network, subnet.subnet_id, inbound=src is None)
+        if not path:
+            return path
+        trail += path.trail
+        route = route_for(network, subnet.subnet_id, INTERNET_ADDRESS)
+        nat = network.nat_gateways.get(route.target)
+        if nat is None:
+            public = subnet.map_public_ip if inside.public_ip is None else inside.public_ip
+            trail.append(f"{_ip(network, inside)} in {subnet.subnet_id} has "
+                         f"{'a' if public else 'no'} public IP")
+            if not public:
+                return Verdict(Decision.NO_PUBLIC_IP, tuple(trail))
+            hops = [(src, dst)]
+        else:  # out through the NAT's subnet, whose ACL sees the flow too
+            nat_subnet = network.subnets[nat.subnet_id]
+            hops = [(src, nat_subnet), (nat_subnet, None)]
+    for decision, checks in (
+            (Decision.NETWORK_ACL, _acl_checks(network, hops, src_ip, dst_ip, protocol, port)),
+            (Decision.SECURITY_GROUP, _sg_checks(network, ends, protocol, port))):
+        for ok, reason in checks:
+            trail.append(reason)
+            if not ok:
+                return Verdict(decision, tuple(trail))
+    return Verdict(Decision.REACHABLE, tuple(trail))

@@ -1,0 +1,141 @@
+"""Grade learners' notebooks through nbgrader without touching their files.
+
+Each call builds a throw-away nbgrader course: the topic's source, the notebooks under
+``submitted/``, a gradebook. nbgrader does the grading (so its cell restoring and scoring are
+what a teacher gets too); this module only prepares the folder and reads the results back as
+:class:`NotebookResult`, the stable interface of ``grader check --json``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.converters import Autograde
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.utils import capture_log
+
+from grader import gradebooks, integrity, messages
+from grader.course import Topic, topic_of
+from grader.nbconfig import course_config, put_tools_on_path
+
+
+@dataclass
+class TestResult:
+    grade_id: str
+    score: float
+    max_score: float
+    passed: bool
+    message: str
+
+
+@dataclass
+class NotebookResult:
+    notebook: str
+    score: float = 0.0
+    max_score: float = 0.0
+    tests: list[TestResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    graded: bool = False  # False: nothing could be graded; the problems say why
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        del data["graded"]
+        return data
+
+
+@dataclass
+class _Submission:
+    path: Path
+    result: NotebookResult
+    nb: nbformat.NotebookNode | None = None
+    topic: Topic | None = None
+    student: str = ""
+
+
+def check(paths: list[Path], root: Path) -> list[NotebookResult]:
+    """Autograde every notebook in ``paths`` against the course under ``root``."""
+    put_tools_on_path()
+    submissions = [_read(path, root) for path in paths]
+    by_topic: dict[str, list[_Submission]] = {}
+    for number, sub in enumerate(submissions, start=1):
+        if sub.topic is not None:
+            sub.student = f"learner-{number}"
+            by_topic.setdefault(sub.topic.slug, []).append(sub)
+    for group in by_topic.values():
+        _grade_topic(group[0].topic, group)
+    return [sub.result for sub in submissions]
+
+
+def _read(path: Path, root: Path) -> _Submission:
+    sub = _Submission(path, NotebookResult(notebook=str(path)))
+    try:
+        sub.nb = nbformat.read(path, as_version=4)
+    except FileNotFoundError:
+        sub.result.problems.append(f"{path}: no such file")
+        return sub
+    except Exception as error:  # nbformat raises several unrelated types for bad files
+        sub.result.problems.append(f"{path} is not a readable notebook ({type(error).__name__}): "
+                                   "restore it from a backup or from exercises/")
+        return sub
+    sub.topic = topic_of(_grade_ids(sub.nb), root)
+    if sub.topic is None:
+        sub.result.problems.append(f"{path} is not a notebook of this course: it has no graded "
+                                   "cells of any topic")
+    return sub
+
+
+def _grade_ids(nb) -> list[str]:
+    return [cell.metadata.get("nbgrader", {}).get("grade_id", "") for cell in nb.cells]
+
+
+def _grade_topic(topic: Topic, group: list[_Submission]) -> None:
+    with tempfile.TemporaryDirectory(prefix="grader-check-") as scratch:
+        course = Path(scratch)
+        shutil.copytree(topic.folder, course / "course" / topic.slug)
+        db = gradebooks.prepared(topic, course)
+        source = nbformat.read(topic.notebook, as_version=4)
+        for sub in group:
+            folder = course / "submitted" / sub.student / topic.slug
+            folder.mkdir(parents=True)
+            nbformat.write(sub.nb, folder / topic.notebook.name)
+            sub.result.problems.extend(integrity.tampering(sub.nb, source))
+        config = course_config(str(course), f"sqlite:///{db}")
+        coursedir = CourseDirectory(config=config, assignment_id=topic.slug, student_id="*")
+        log = capture_log(Autograde(coursedir=coursedir, config=config))["log"]
+        with Gradebook(f"sqlite:///{db}") as gradebook:
+            for sub in group:
+                graded = course / "autograded" / sub.student / topic.slug / topic.notebook.name
+                _collect(sub, topic, source, gradebook, graded, log)
+
+
+def _collect(sub: _Submission, topic: Topic, source, gradebook: Gradebook, graded: Path,
+             log: str) -> None:
+    try:
+        record = gradebook.find_submission_notebook(topic.slug, topic.slug, sub.student)
+    except MissingEntry:
+        record = None
+    if record is None or not graded.exists():
+        sub.result.problems.append(f"{sub.path} could not be graded: {messages.grading_failure(log)}")
+        return
+    outputs = messages.errors_by_cell(nbformat.read(graded, as_version=4))
+    for grade in sorted(record.grades, key=lambda g: _order(source, g.name)):
+        if grade.max_score == 0:
+            continue
+        score = grade.score or 0.0
+        passed = grade.auto_score is not None and score >= grade.max_score
+        message = "" if passed else messages.learner_message(outputs.get(grade.name))
+        sub.result.tests.append(TestResult(grade.name, score, grade.max_score, passed, message))
+    sub.result.problems.extend(messages.answer_cell_errors(outputs, source))
+    sub.result.score = sum(test.score for test in sub.result.tests)
+    sub.result.max_score = sum(test.max_score for test in sub.result.tests)
+    sub.result.graded = True
+
+
+def _order(nb, grade_id: str) -> int:
+    ids = _grade_ids(nb)
+    return ids.index(grade_id) if grade_id in ids else len(ids)

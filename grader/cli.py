@@ -1,0 +1,92 @@
+"""The ``grader`` command line: one parser, one short function per command.
+
+Exit codes: 0 done, 1 could not do it (``ErrorType: message`` on stderr), 2 bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from pathlib import Path
+
+from grader.errors import GraderError
+
+
+def cmd_build(args) -> int:
+    """Generate exercises/ and solutions/ from course/ (nbgrader), executing the solutions.
+
+    With --check, change nothing: list the generated files that are stale and exit 1 if any.
+    Example: grader build --check
+    """
+    from grader.build import build
+    from grader.course import find_root
+
+    report = build(find_root(), check=args.check)
+    for path in report.changed:
+        print(f"{'stale' if args.check else 'wrote'}  {path}")
+    if args.check and report.changed:
+        print("Generated files are stale: run `grader build` and commit the result.", file=sys.stderr)
+        return 1
+    print("up to date" if not report.changed else f"{len(report.changed)} file(s) written")
+    return 0
+
+
+def cmd_check(args) -> int:
+    """Autograde notebooks as nbgrader would, without changing them, and show each test.
+
+    Exits 0 when every notebook was graded (whatever the score), 1 when one could not be.
+    Example: grader check exercises/06-secure-vpc/06-secure-vpc.ipynb
+    """
+    from grader.autograde import check
+    from grader.course import find_root
+
+    results = check([Path(p) for p in args.notebooks], find_root())
+    if args.json:
+        data = [r.to_json() for r in results]
+        print(json.dumps(data[0] if len(data) == 1 else data, indent=2))
+    else:
+        for result in results:
+            print(_table(result))
+    return 0 if all(r.graded for r in results) else 1
+
+
+def _table(result) -> str:
+    lines = [f"{result.notebook}: {result.score:g} / {result.max_score:g} points"]
+    for test in result.tests:
+        mark = "pass" if test.passed else "FAIL"
+        lines.append(f"  {mark}  {test.score:g}/{test.max_score:g}  {test.grade_id}")
+        lines.extend(f"          {line}" for line in test.message.splitlines())
+    lines.extend(f"  problem: {problem}" for problem in result.problems)
+    return "\n".join(lines)
+
+
+COMMANDS = {"build": cmd_build, "check": cmd_check}
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="grader", description="AWS Hands-On course tools.")
+    sub = top.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="generate exercises/ and solutions/", description=cmd_build.__doc__)
+    build.add_argument("--check", action="store_true", help="only report stale files")
+    check = sub.add_parser("check", help="autograde notebooks", description=cmd_check.__doc__)
+    check.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
+    check.add_argument("--json", action="store_true", help="print results as JSON")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    # nbgrader's own SQLAlchemy and nbformat warnings say nothing a course user can act on.
+    warnings.filterwarnings("ignore", module=r"(nbgrader|nbformat|sqlalchemy)(\.|$)")
+    try:
+        return COMMANDS[args.command](args)
+    except (GraderError, FileNotFoundError) as error:
+        print(f"{type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

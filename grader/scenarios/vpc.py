@@ -1,0 +1,106 @@
+"""Topic 06 starting states: a three-tier VPC, routed, then guarded by security groups.
+
+Each function builds on the previous one and returns the same dict shape the learner's
+functions return, so a test of exercise N starts from a correct exercise N-1. boto3 only.
+Subnets are /24s carved in order from the VPC CIDR: public per AZ, then app, then db.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+TIERS = ("public", "app", "db")
+
+
+def three_tier_subnets(session, vpc_cidr: str, azs) -> dict:
+    """A VPC with DNS support and hostnames on and one /24 subnet per tier per AZ; only the
+    public subnets map public IPs on launch.
+
+    Returns ``{"vpc_id": ..., "subnets": {"public"|"app"|"db": {az: subnet_id}}}``.
+    """
+    ec2 = session.client("ec2")
+    vpc_id = ec2.create_vpc(CidrBlock=vpc_cidr, TagSpecifications=_name("vpc", "three-tier"))[
+        "Vpc"]["VpcId"]
+    for attribute in ("EnableDnsSupport", "EnableDnsHostnames"):
+        ec2.modify_vpc_attribute(VpcId=vpc_id, **{attribute: {"Value": True}})
+    blocks = ipaddress.ip_network(vpc_cidr).subnets(new_prefix=24)
+    subnets = {tier: {} for tier in TIERS}
+    for tier in TIERS:
+        for az in azs:
+            subnet_id = ec2.create_subnet(
+                VpcId=vpc_id, CidrBlock=str(next(blocks)), AvailabilityZone=az,
+                TagSpecifications=_name("subnet", f"{tier}-{az}"),
+            )["Subnet"]["SubnetId"]
+            if tier == "public":
+                ec2.modify_subnet_attribute(SubnetId=subnet_id, MapPublicIpOnLaunch={"Value": True})
+            subnets[tier][az] = subnet_id
+    return {"vpc_id": vpc_id, "subnets": subnets}
+
+
+def three_tier_routed(session, vpc_cidr: str, azs) -> dict:
+    """``three_tier_subnets`` plus routing: an internet gateway and a public table routing
+    0.0.0.0/0 to it; one NAT gateway (with an Elastic IP) per AZ in that AZ's public subnet and
+    one app table per AZ routing 0.0.0.0/0 to it; one db table with only the local route.
+
+    Adds ``internet_gateway_id``, ``nat_gateways`` ({az: nat_id}) and ``route_tables``
+    ({"public": rtb, "app": {az: rtb}, "db": rtb}).
+    """
+    network = three_tier_subnets(session, vpc_cidr, azs)
+    ec2, vpc_id, subnets = session.client("ec2"), network["vpc_id"], network["subnets"]
+    igw_id = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw_id, VpcId=vpc_id)
+    public = _route_table(ec2, vpc_id, "public", subnets["public"].values(), GatewayId=igw_id)
+    nat_gateways, app_tables = {}, {}
+    for az in azs:
+        allocation_id = ec2.allocate_address(Domain="vpc")["AllocationId"]
+        nat_gateways[az] = ec2.create_nat_gateway(
+            SubnetId=subnets["public"][az], AllocationId=allocation_id,
+            TagSpecifications=_name("natgateway", f"nat-{az}"),
+        )["NatGateway"]["NatGatewayId"]
+        app_tables[az] = _route_table(ec2, vpc_id, f"app-{az}", [subnets["app"][az]],
+                                      NatGatewayId=nat_gateways[az])
+    db = _route_table(ec2, vpc_id, "db", subnets["db"].values())
+    return {
+        **network,
+        "internet_gateway_id": igw_id,
+        "nat_gateways": nat_gateways,
+        "route_tables": {"public": public, "app": app_tables, "db": db},
+    }
+
+
+def web_app(session, vpc_cidr: str, azs, app_port: int, db_port: int) -> dict:
+    """``three_tier_routed`` plus a chain of security groups referencing each other:
+    alb admits 443 from anywhere, app admits ``app_port`` from alb, db admits ``db_port`` from app.
+
+    Adds ``security_groups`` ({"alb": id, "app": id, "db": id}).
+    """
+    network = three_tier_routed(session, vpc_cidr, azs)
+    ec2, vpc_id = session.client("ec2"), network["vpc_id"]
+    groups = {
+        name: ec2.create_security_group(
+            GroupName=name, Description=f"{name} tier", VpcId=vpc_id)["GroupId"]
+        for name in ("alb", "app", "db")
+    }
+    for name, port, source in (
+        ("alb", 443, {"IpRanges": [{"CidrIp": "0.0.0.0/0"}]}),
+        ("app", app_port, {"UserIdGroupPairs": [{"GroupId": groups["alb"]}]}),
+        ("db", db_port, {"UserIdGroupPairs": [{"GroupId": groups["app"]}]}),
+    ):
+        ec2.authorize_security_group_ingress(GroupId=groups[name], IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, **source}])
+    return {**network, "security_groups": groups}
+
+
+def _route_table(ec2, vpc_id: str, name: str, subnet_ids, **default_route) -> str:
+    """A new route table for ``subnet_ids``; ``default_route`` is the target of 0.0.0.0/0."""
+    table_id = ec2.create_route_table(
+        VpcId=vpc_id, TagSpecifications=_name("route-table", name))["RouteTable"]["RouteTableId"]
+    if default_route:
+        ec2.create_route(RouteTableId=table_id, DestinationCidrBlock="0.0.0.0/0", **default_route)
+    for subnet_id in subnet_ids:
+        ec2.associate_route_table(RouteTableId=table_id, SubnetId=subnet_id)
+    return table_id
+
+
+def _name(resource_type: str, name: str) -> list[dict]:
+    return [{"ResourceType": resource_type, "Tags": [{"Key": "Name", "Value": name}]}]

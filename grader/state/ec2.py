@@ -1,0 +1,171 @@
+"""Read a VPC's network configuration from EC2 into ``grader.sim.network`` data.
+
+The simulator is pure; this is the thin adapter that fills it from ``describe_*`` calls. One
+security-group rule per ``describe_security_group_rules`` entry (an IPv4 CIDR, an IPv6 CIDR or a
+referenced group), never the combined ``IpPermissions`` of ``describe_security_groups``. A subnet
+with no explicit route-table association uses its VPC's main table; one with no network-ACL
+association uses the VPC's default ACL.
+"""
+
+from __future__ import annotations
+
+from grader.sim.network import (
+    Endpoint,
+    NatGateway,
+    NaclEntry,
+    Network,
+    NetworkAcl,
+    Route,
+    RouteTable,
+    Rule,
+    SecurityGroup,
+    Subnet,
+)
+
+#: The EC2 API reports some protocols as numbers (NACLs, some SG rules); the sim uses names.
+_PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "all": "-1"}
+#: Keys of a route's target, in the order EC2 fills them in.
+_ROUTE_TARGETS = (
+    "GatewayId", "NatGatewayId", "TransitGatewayId", "VpcPeeringConnectionId",
+    "EgressOnlyInternetGatewayId", "NetworkInterfaceId", "InstanceId", "LocalGatewayId",
+    "CarrierGatewayId", "CoreNetworkArn",
+)
+
+
+def read_network(session, vpc_id: str | None = None) -> Network:
+    """Everything reachability depends on, for one VPC (or every VPC of the region when None).
+
+    Internet gateways are read for the whole region, so a route to a gateway attached to
+    another VPC is seen for what it is. Raises botocore's ``ClientError``
+    (``InvalidVpcID.NotFound``) for an unknown ``vpc_id``.
+    """
+    ec2 = session.client("ec2")
+    in_vpc = {"Filters": [{"Name": "vpc-id", "Values": [vpc_id]}]} if vpc_id else {}
+    vpcs = _all(ec2, "describe_vpcs", "Vpcs", **({"VpcIds": [vpc_id]} if vpc_id else {}))
+    route_tables = _all(ec2, "describe_route_tables", "RouteTables", **in_vpc)
+    acls = _all(ec2, "describe_network_acls", "NetworkAcls", **in_vpc)
+    groups = _all(ec2, "describe_security_groups", "SecurityGroups", **in_vpc)
+    group_ids = [g["GroupId"] for g in groups]
+    rules = _all(ec2, "describe_security_group_rules", "SecurityGroupRules",
+                 Filters=[{"Name": "group-id", "Values": group_ids}]) if group_ids else []
+    return Network(
+        vpcs={v["VpcId"]: v["CidrBlock"] for v in vpcs},
+        subnets=_subnets(_all(ec2, "describe_subnets", "Subnets", **in_vpc), route_tables, acls),
+        route_tables={t["RouteTableId"]: _route_table(t) for t in route_tables},
+        security_groups=_security_groups(groups, rules),
+        network_acls={a["NetworkAclId"]: _network_acl(a) for a in acls},
+        internet_gateways={
+            g["InternetGatewayId"]: _attached_vpc(g)
+            for g in _all(ec2, "describe_internet_gateways", "InternetGateways")
+        },
+        nat_gateways={
+            n["NatGatewayId"]: NatGateway(n["NatGatewayId"], n["SubnetId"], n["State"])
+            for n in _all(ec2, "describe_nat_gateways", "NatGateways", **in_vpc)
+        },
+    )
+
+
+def endpoint(subnet_id: str, group_id: str) -> Endpoint:
+    """A network interface in ``subnet_id`` guarded by the one security group ``group_id``."""
+    return Endpoint(subnet_id=subnet_id, group_ids=(group_id,))
+
+
+def _all(ec2, operation: str, key: str, **params) -> list[dict]:
+    """Every item of a paginated ``describe_*`` call."""
+    return [
+        item
+        for page in ec2.get_paginator(operation).paginate(**params)
+        for item in page.get(key, [])
+    ]
+
+
+def _protocol(value) -> str:
+    name = str(value).lower()
+    return _PROTOCOL_NAMES.get(name, name)
+
+
+def _subnets(subnets: list[dict], route_tables: list[dict], acls: list[dict]) -> dict:
+    main_table, table_of = {}, {}
+    for table in route_tables:
+        for association in table.get("Associations", []):
+            if association.get("Main"):
+                main_table[table["VpcId"]] = table["RouteTableId"]
+            elif association.get("SubnetId"):
+                table_of[association["SubnetId"]] = table["RouteTableId"]
+    default_acl = {a["VpcId"]: a["NetworkAclId"] for a in acls if a.get("IsDefault")}
+    acl_of = {
+        association["SubnetId"]: acl["NetworkAclId"]
+        for acl in acls
+        for association in acl.get("Associations", [])
+    }
+    return {
+        s["SubnetId"]: Subnet(
+            subnet_id=s["SubnetId"],
+            vpc_id=s["VpcId"],
+            cidr=s["CidrBlock"],
+            availability_zone=s["AvailabilityZone"],
+            route_table_id=table_of.get(s["SubnetId"], main_table.get(s["VpcId"], "")),
+            nacl_id=acl_of.get(s["SubnetId"], default_acl.get(s["VpcId"])),
+            map_public_ip=bool(s.get("MapPublicIpOnLaunch")),
+        )
+        for s in subnets
+    }
+
+
+def _route_table(table: dict) -> RouteTable:
+    """IPv4 routes only, as the simulator is IPv4 only (prefix-list routes have no CIDR)."""
+    routes = tuple(
+        Route(
+            destination=r["DestinationCidrBlock"],
+            target=next((r[k] for k in _ROUTE_TARGETS if r.get(k)), "unknown"),
+            state=r.get("State", "active"),
+        )
+        for r in table.get("Routes", [])
+        if r.get("DestinationCidrBlock")
+    )
+    return RouteTable(table["RouteTableId"], table["VpcId"], routes)
+
+
+def _security_groups(groups: list[dict], rules: list[dict]) -> dict:
+    ingress = {g["GroupId"]: [] for g in groups}
+    egress = {g["GroupId"]: [] for g in groups}
+    for entry in rules:
+        rule = Rule(
+            protocol=_protocol(entry["IpProtocol"]),
+            from_port=entry.get("FromPort", -1),
+            to_port=entry.get("ToPort", -1),
+            cidr=entry.get("CidrIpv4") or entry.get("CidrIpv6"),
+            group_id=entry.get("ReferencedGroupInfo", {}).get("GroupId"),
+        )
+        if rule.cidr or rule.group_id:  # prefix-list rules name neither
+            (egress if entry["IsEgress"] else ingress)[entry["GroupId"]].append(rule)
+    return {
+        g["GroupId"]: SecurityGroup(
+            g["GroupId"], g["VpcId"], tuple(ingress[g["GroupId"]]), tuple(egress[g["GroupId"]])
+        )
+        for g in groups
+    }
+
+
+def _network_acl(acl: dict) -> NetworkAcl:
+    entries = tuple(
+        NaclEntry(
+            rule_number=e["RuleNumber"],
+            egress=e["Egress"],
+            action=e["RuleAction"],
+            protocol=_protocol(e["Protocol"]),
+            cidr=e.get("CidrBlock") or e.get("Ipv6CidrBlock"),
+            from_port=e.get("PortRange", {}).get("From"),
+            to_port=e.get("PortRange", {}).get("To"),
+        )
+        for e in acl.get("Entries", [])
+    )
+    return NetworkAcl(acl["NetworkAclId"], acl["VpcId"], entries)
+
+
+def _attached_vpc(gateway: dict) -> str | None:
+    return next(
+        (a["VpcId"] for a in gateway.get("Attachments", [])
+         if a.get("State") in ("available", "attached")),
+        None,
+    )
