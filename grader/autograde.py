@@ -16,12 +16,10 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde
-from nbgrader.coursedir import CourseDirectory
-from nbgrader.utils import capture_log
 
 from grader import gradebooks, integrity, messages
 from grader.course import Topic, topic_of
-from grader.nbconfig import course_config, put_tools_on_path
+from grader.nbconfig import course_config, put_tools_on_path, run_converter
 
 
 @dataclass
@@ -105,8 +103,7 @@ def _grade_topic(topic: Topic, group: list[_Submission]) -> None:
             nbformat.write(sub.nb, folder / topic.notebook.name)
             sub.result.problems.extend(integrity.tampering(sub.nb, source))
         config = course_config(str(course), f"sqlite:///{db}")
-        coursedir = CourseDirectory(config=config, assignment_id=topic.slug, student_id="*")
-        log = capture_log(Autograde(coursedir=coursedir, config=config))["log"]
+        _, log = run_converter(Autograde, config, assignment_id=topic.slug, student_id="*")
         with Gradebook(f"sqlite:///{db}") as gradebook:
             for sub in group:
                 graded = course / "autograded" / sub.student / topic.slug / topic.notebook.name

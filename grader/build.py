@@ -17,12 +17,10 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbgrader.converters import GenerateAssignment, GenerateSolution
-from nbgrader.coursedir import CourseDirectory
-from nbgrader.utils import capture_log
 
 from grader.course import Topic, topics
 from grader.errors import BuildError
-from grader.nbconfig import CELL_TIMEOUT, course_config, put_tools_on_path
+from grader.nbconfig import CELL_TIMEOUT, course_config, put_tools_on_path, run_converter
 
 GENERATED = ("exercises", "solutions")
 
@@ -52,10 +50,9 @@ def generate(scratch_root: Path, course_topics: list[Topic]) -> None:
     config = course_config(str(scratch_root), f"sqlite:///{scratch_root / 'gradebook.db'}")
     for topic in course_topics:
         for converter in (GenerateAssignment, GenerateSolution):
-            coursedir = CourseDirectory(config=config, assignment_id=topic.slug)
-            result = capture_log(converter(coursedir=coursedir, config=config))
-            if not result["success"]:
-                raise BuildError(f"nbgrader {converter.__name__} failed for {topic.slug}:\n{result['log']}")
+            ok, log = run_converter(converter, config, assignment_id=topic.slug)
+            if not ok:
+                raise BuildError(f"nbgrader {converter.__name__} failed for {topic.slug}:\n{log}")
 
 
 def _sync(generated: Path, target: Path, root: Path, report: BuildReport, *, check: bool) -> None:

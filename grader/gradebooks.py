@@ -15,12 +15,10 @@ from pathlib import Path
 
 import nbgrader
 from nbgrader.converters import GenerateAssignment
-from nbgrader.coursedir import CourseDirectory
-from nbgrader.utils import capture_log
 
 from grader.course import Topic
 from grader.errors import GradingError
-from grader.nbconfig import course_config
+from grader.nbconfig import course_config, run_converter
 
 
 def cache_dir() -> Path:
@@ -52,10 +50,9 @@ def _create(topic: Topic, template: Path) -> None:
         shutil.copytree(topic.folder, Path(scratch) / "course" / topic.slug)
         db = Path(scratch) / "gradebook.db"
         config = course_config(scratch, f"sqlite:///{db}")
-        coursedir = CourseDirectory(config=config, assignment_id=topic.slug)
-        result = capture_log(GenerateAssignment(coursedir=coursedir, config=config))
-        if not result["success"]:
-            raise GradingError(f"could not prepare a gradebook for {topic.slug}:\n{result['log']}")
+        ok, log = run_converter(GenerateAssignment, config, assignment_id=topic.slug)
+        if not ok:
+            raise GradingError(f"could not prepare a gradebook for {topic.slug}:\n{log}")
         partial = template.with_suffix(f".{os.getpid()}.tmp")
         shutil.copyfile(db, partial)
         partial.replace(template)  # atomic: parallel graders never see half a file

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
@@ -33,6 +34,7 @@ from nbgrader.preprocessors import (
     OverwriteKernelspec,
     SaveAutoGrades,
 )
+from nbgrader.utils import capture_log
 from traitlets.config import Config
 
 from grader.nbgrader_steps import RestoreHiddenTests, ScrubHiddenTests, StripSolutionMarkers
@@ -54,6 +56,9 @@ def course_config(root: str, db_url: str | None = None) -> Config:
     if db_url:
         c.CourseDirectory.db_url = db_url
 
+    # exercises/ is committed, so nbgrader would skip an existing assignment and never record it
+    # in a new gradebook; regenerating is idempotent (grader build --check proves it).
+    c.GenerateAssignment.force = True
     c.Execute.timeout = CELL_TIMEOUT
     c.Execute.interrupt_on_timeout = True
     c.Execute.shutdown_kernel = "immediate"
@@ -82,3 +87,13 @@ def put_tools_on_path() -> None:
     scripts = str(Path(sys.executable).parent)
     if scripts not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
+
+
+def run_converter(converter, config: Config, **coursedir_traits) -> tuple[bool, str]:
+    """Run one nbgrader converter (GenerateAssignment, Autograde, ...) in this process.
+
+    Returns (success, log): nbgrader logs per-submission failures and carries on.
+    """
+    coursedir = CourseDirectory(config=config, **coursedir_traits)
+    result = capture_log(converter(coursedir=coursedir, config=config))
+    return result["success"], result.get("log", "") + result.get("error", "")

@@ -16,7 +16,8 @@ Model (as of 2026, IPv4 only):
   request must pass out of the source subnet and into the target subnet, and the reply (to an
   ephemeral port) back the other way; rules are evaluated in ascending rule number and the
   first match wins; no match is a deny (the implicit ``*`` rule). A subnet with no known ACL
-  uses the default one, which allows everything.
+  uses the default one, which allows everything. Traffic to the internet through a NAT
+  gateway also crosses the NAT's subnet, so that subnet's ACL must pass it both ways.
 
 ``can_reach`` checks the layers in this order and reports the first that blocks:
 different VPCs, route (to or from the internet), public IP, network ACLs (request, then
@@ -309,7 +310,7 @@ def _sg_checks(network: Network, ends: tuple, protocol: str,
                           f"for {_flow(protocol, port)} {to_from} {named}")
         else:
             owner = next(g for g in groups
-                         if rule in getattr(network.security_groups[g], direction))
+                         if rule in getattr(network.security_groups.get(g), direction, ()))
             yield True, (f"{owner} allows {direction} {_flow(protocol, port)} {to_from} "
                          f"{rule.group_id or rule.cidr}")
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from grader.sim.network import (
     Endpoint,
-    NatGateway,
     NaclEntry,
+    NatGateway,
     Network,
     NetworkAcl,
     Route,
@@ -79,9 +79,15 @@ def _all(ec2, operation: str, key: str, **params) -> list[dict]:
     ]
 
 
-def _protocol(value) -> str:
+def protocol_name(value) -> str:
+    """``tcp``, ``udp``, ``icmp`` or ``-1`` (all) for an EC2 protocol given by name or number."""
     name = str(value).lower()
     return _PROTOCOL_NAMES.get(name, name)
+
+
+def route_target(route: dict) -> str:
+    """The target id of a ``describe_route_tables`` route (``local``, ``igw-...``, ``nat-...``)."""
+    return next((route[k] for k in _ROUTE_TARGETS if route.get(k)), "unknown")
 
 
 def _subnets(subnets: list[dict], route_tables: list[dict], acls: list[dict]) -> dict:
@@ -117,7 +123,7 @@ def _route_table(table: dict) -> RouteTable:
     routes = tuple(
         Route(
             destination=r["DestinationCidrBlock"],
-            target=next((r[k] for k in _ROUTE_TARGETS if r.get(k)), "unknown"),
+            target=route_target(r),
             state=r.get("State", "active"),
         )
         for r in table.get("Routes", [])
@@ -131,7 +137,7 @@ def _security_groups(groups: list[dict], rules: list[dict]) -> dict:
     egress = {g["GroupId"]: [] for g in groups}
     for entry in rules:
         rule = Rule(
-            protocol=_protocol(entry["IpProtocol"]),
+            protocol=protocol_name(entry["IpProtocol"]),
             from_port=entry.get("FromPort", -1),
             to_port=entry.get("ToPort", -1),
             cidr=entry.get("CidrIpv4") or entry.get("CidrIpv6"),
@@ -153,7 +159,7 @@ def _network_acl(acl: dict) -> NetworkAcl:
             rule_number=e["RuleNumber"],
             egress=e["Egress"],
             action=e["RuleAction"],
-            protocol=_protocol(e["Protocol"]),
+            protocol=protocol_name(e["Protocol"]),
             cidr=e.get("CidrBlock") or e.get("Ipv6CidrBlock"),
             from_port=e.get("PortRange", {}).get("From"),
             to_port=e.get("PortRange", {}).get("To"),

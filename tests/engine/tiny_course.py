@@ -27,7 +27,7 @@ CELLS = [
     ),
     new_code_cell(
         "# Test: double (2 points)\nassert double(2) == 4, 'double(2) should be 4'\n"
-        "### BEGIN HIDDEN TESTS\nassert double(21) == 42, 'SECRET-HIDDEN-CHECK failed'\n### END HIDDEN TESTS",
+        "### BEGIN HIDDEN TESTS\nassert double(21) == 42 and double(-3) == -6, 'double(21) should be 42'\n### END HIDDEN TESTS",
         metadata=_meta("double-test-1", grade=True, locked=True, points=2),
     ),
     new_code_cell(

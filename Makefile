@@ -1,0 +1,36 @@
+# Two commands for everyone: `make lab` (learn) and `make test` (maintain). Needs Python 3.11+.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: lab test build install clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Open JupyterLab on the exercises (the course is generated first if it is missing).
+lab: $(STAMP)
+	test -d exercises || $(BIN)/grader build
+	$(BIN)/jupyter lab --notebook-dir=exercises $(ROOT_FLAG)
+
+## Regenerate exercises/ and solutions/ from course/.
+build: $(STAMP)
+	$(BIN)/grader build
+
+## The whole suite: generated folders fresh, unit tests, round trips, answer keys run clean.
+test: $(STAMP)
+	$(BIN)/grader build --check
+	$(BIN)/python -m pytest -n auto --dist loadfile tests --nbval-lax solutions
+
+clean:
+	rm -rf $(VENV) .grader-work

@@ -1,0 +1,147 @@
+"""read_network turns what EC2 describes into the simulator's data, one VPC at a time."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from grader.scenarios.vpc import three_tier_subnets, web_app
+from grader.sim.network import Endpoint, NaclEntry, NatGateway, Route, Rule
+from grader.state.ec2 import endpoint, protocol_name, read_network, route_target
+
+VPC_CIDR = "10.20.0.0/16"
+AZS = ("us-east-1a", "us-east-1b")
+
+
+@pytest.fixture
+def net(session):
+    return web_app(session, VPC_CIDR, AZS, app_port=8080, db_port=5432)
+
+
+def test_read_network_with_vpc_id_leaves_out_the_default_vpc(session, net):
+    network = read_network(session, net["vpc_id"])
+    assert network.vpcs == {net["vpc_id"]: VPC_CIDR}
+    assert {s.vpc_id for s in network.subnets.values()} == {net["vpc_id"]}
+    assert {g.vpc_id for g in network.security_groups.values()} == {net["vpc_id"]}
+    assert {t.vpc_id for t in network.route_tables.values()} == {net["vpc_id"]}
+
+
+def test_read_network_without_vpc_id_reads_every_vpc_including_the_default(session, net):
+    network = read_network(session)
+    assert network.vpcs[net["vpc_id"]] == VPC_CIDR
+    assert "172.31.0.0/16" in network.vpcs.values()
+
+
+def test_read_network_of_an_unknown_vpc_raises_the_ec2_error(session):
+    with pytest.raises(ClientError, match="InvalidVpcID.NotFound"):
+        read_network(session, "vpc-0123456789abcdef0")
+
+
+def test_subnets_carry_their_explicit_route_table_az_and_public_ip_setting(session, net):
+    network = read_network(session, net["vpc_id"])
+    public_a = network.subnets[net["subnets"]["public"]["us-east-1a"]]
+    assert (public_a.cidr, public_a.availability_zone, public_a.map_public_ip) == (
+        "10.20.0.0/24", "us-east-1a", True)
+    assert public_a.route_table_id == net["route_tables"]["public"]
+    app_b = network.subnets[net["subnets"]["app"]["us-east-1b"]]
+    assert app_b.route_table_id == net["route_tables"]["app"]["us-east-1b"]
+    assert app_b.map_public_ip is False
+
+
+def test_a_subnet_without_an_association_uses_the_vpcs_main_table(session):
+    network_ids = three_tier_subnets(session, VPC_CIDR, AZS)
+    ec2 = session.client("ec2")
+    [main] = ec2.describe_route_tables(Filters=[
+        {"Name": "vpc-id", "Values": [network_ids["vpc_id"]]},
+        {"Name": "association.main", "Values": ["true"]}])["RouteTables"]
+    network = read_network(session, network_ids["vpc_id"])
+    assert {s.route_table_id for s in network.subnets.values()} == {main["RouteTableId"]}
+    assert network.route_tables[main["RouteTableId"]].routes == (Route(VPC_CIDR, "local"),)
+
+
+def test_routes_name_their_gateway_or_nat_target(session, net):
+    network = read_network(session, net["vpc_id"])
+    public = network.route_tables[net["route_tables"]["public"]]
+    assert Route("0.0.0.0/0", net["internet_gateway_id"]) in public.routes
+    app_a = network.route_tables[net["route_tables"]["app"]["us-east-1a"]]
+    assert Route("0.0.0.0/0", net["nat_gateways"]["us-east-1a"]) in app_a.routes
+
+
+def test_internet_gateways_map_to_the_vpc_they_are_attached_to(session, net):
+    ec2 = session.client("ec2")
+    loose = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    gateways = read_network(session, net["vpc_id"]).internet_gateways
+    assert gateways[net["internet_gateway_id"]] == net["vpc_id"]
+    assert gateways[loose] is None
+
+
+def test_nat_gateways_keep_their_subnet_and_state(session, net):
+    ec2 = session.client("ec2")
+    ec2.delete_nat_gateway(NatGatewayId=net["nat_gateways"]["us-east-1b"])
+    nats = read_network(session, net["vpc_id"]).nat_gateways
+    assert nats[net["nat_gateways"]["us-east-1a"]] == NatGateway(
+        net["nat_gateways"]["us-east-1a"], net["subnets"]["public"]["us-east-1a"], "available")
+    assert nats[net["nat_gateways"]["us-east-1b"]].state == "deleted"
+
+
+def test_security_group_rules_are_read_one_per_source(session, net):
+    ec2 = session.client("ec2")
+    db = net["security_groups"]["db"]
+    ec2.authorize_security_group_ingress(GroupId=db, IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5433,
+        "IpRanges": [{"CidrIp": "10.20.2.0/24"}, {"CidrIp": "10.20.3.0/24"}],
+        "Ipv6Ranges": [{"CidrIpv6": "2001:db8::/64"}]}])
+    group = read_network(session, net["vpc_id"]).security_groups[db]
+    assert set(group.ingress) == {
+        Rule("tcp", 5432, 5432, group_id=net["security_groups"]["app"]),
+        Rule("tcp", 5432, 5433, cidr="10.20.2.0/24"),
+        Rule("tcp", 5432, 5433, cidr="10.20.3.0/24"),
+        Rule("tcp", 5432, 5433, cidr="2001:db8::/64"),
+    }
+    assert group.egress == (Rule("-1", -1, -1, cidr="0.0.0.0/0"),)
+
+
+def test_network_acls_keep_entries_with_protocol_names_and_port_ranges(session, net):
+    ec2 = session.client("ec2")
+    acl_id = ec2.create_network_acl(VpcId=net["vpc_id"])["NetworkAcl"]["NetworkAclId"]
+    ec2.create_network_acl_entry(NetworkAclId=acl_id, RuleNumber=90, Protocol="6",
+                                 RuleAction="deny", Egress=False, CidrBlock="0.0.0.0/0",
+                                 PortRange={"From": 22, "To": 22})
+    db_a = net["subnets"]["db"]["us-east-1a"]
+    [current] = ec2.describe_network_acls(Filters=[
+        {"Name": "association.subnet-id", "Values": [db_a]}])["NetworkAcls"]
+    association = next(a for a in current["Associations"] if a["SubnetId"] == db_a)
+    ec2.replace_network_acl_association(AssociationId=association["NetworkAclAssociationId"],
+                                        NetworkAclId=acl_id)
+    network = read_network(session, net["vpc_id"])
+    assert network.subnets[db_a].nacl_id == acl_id
+    assert network.subnets[net["subnets"]["db"]["us-east-1b"]].nacl_id == current["NetworkAclId"]
+    assert NaclEntry(90, False, "deny", "tcp", "0.0.0.0/0", 22, 22) in \
+        network.network_acls[acl_id].entries
+    default_entries = network.network_acls[current["NetworkAclId"]].entries
+    assert NaclEntry(100, False, "allow", "-1", "0.0.0.0/0") in default_entries
+
+
+def test_endpoint_is_one_interface_guarded_by_one_group():
+    assert endpoint("subnet-1", "sg-1") == Endpoint("subnet-1", ("sg-1",))
+
+
+@pytest.mark.parametrize(("given", "name"), [
+    pytest.param("6", "tcp", id="tcp-by-number"),
+    pytest.param("17", "udp", id="udp-by-number"),
+    pytest.param("1", "icmp", id="icmp-by-number"),
+    pytest.param(-1, "-1", id="all-as-int"),
+    pytest.param("TCP", "tcp", id="name-any-case"),
+])
+def test_protocol_name_turns_numbers_into_the_names_the_sim_uses(given, name):
+    assert protocol_name(given) == name
+
+
+@pytest.mark.parametrize(("route", "target"), [
+    pytest.param({"GatewayId": "local"}, "local", id="local"),
+    pytest.param({"NatGatewayId": "nat-1"}, "nat-1", id="nat"),
+    pytest.param({"VpcPeeringConnectionId": "pcx-1"}, "pcx-1", id="peering"),
+    pytest.param({}, "unknown", id="none"),
+])
+def test_route_target_names_whichever_target_the_route_has(route, target):
+    assert route_target(route) == target
