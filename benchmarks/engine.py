@@ -78,7 +78,7 @@ def main() -> None:
     args = options.parse_args()
     course = plain_course(args.topic)
     figures = {
-        "setup cell (fresh interpreter)": lambda: setup_cell(),
+        "setup cell (fresh interpreter)": setup_cell,
         f"{args.topic} answer key, kernel start included": lambda: answer_key(args.topic),
         "grader check, one notebook (CLI)": lambda: grader_check(args.topic),
         "plain nbgrader autograde, same notebook (CLI)": lambda: plain_autograde(args.topic, course),

@@ -4,8 +4,9 @@ Folders follow the design card (course/ -> exercises/ and solutions/); the prepr
 are spelled out so a reader sees every step nbgrader takes, including ours:
 
 - generate_solution clears hidden tests and the solution markers: learners read the key.
-- autograde first puts hidden tests back into untouched test cells, so nbgrader's checksum
-  warning fires only for cells a learner really edited (nbgrader #1961).
+- autograde first puts back locked cells a learner deleted (all of them, in place), then the
+  hidden tests of untouched test cells, so nbgrader's checksum warning fires only for cells a
+  learner really edited (nbgrader #1961).
 - generate_feedback drops hidden tests and their tracebacks from the HTML (nbgrader #917).
 """
 
@@ -37,7 +38,12 @@ from nbgrader.preprocessors import (
 from nbgrader.utils import capture_log
 from traitlets.config import Config
 
-from grader.nbgrader_steps import RestoreHiddenTests, ScrubHiddenTests, StripSolutionMarkers
+from grader.nbgrader_steps import (
+    RestoreDeletedCells,
+    RestoreHiddenTests,
+    ScrubHiddenTests,
+    StripSolutionMarkers,
+)
 
 COURSE_ID = "aws-hands-on"
 #: Seconds a single cell may run before it is interrupted; the slowest solution cell needs ~3 s.
@@ -71,7 +77,7 @@ def course_config(root: str, db_url: str | None = None) -> Config:
     ]
     c.Autograde.sanitize_preprocessors = [
         ClearOutput, DeduplicateIds, OverwriteKernelspec,
-        RestoreHiddenTests, OverwriteCells, CheckCellMetadata,
+        RestoreDeletedCells, RestoreHiddenTests, OverwriteCells, CheckCellMetadata,
     ]
     c.Autograde.autograde_preprocessors = [
         Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,

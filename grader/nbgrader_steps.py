@@ -5,10 +5,14 @@ Each fixes one known gap of nbgrader 0.9.6 (see shared/research/nbgrader-and-pee
 
 from __future__ import annotations
 
+import copy
 import re
+from pathlib import Path
 
+import nbformat
 from nbformat import NotebookNode
 from nbgrader import utils
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 
@@ -29,6 +33,41 @@ class StripSolutionMarkers(NbGraderPreprocessor):
         if cell.cell_type == "code":
             cell.source = SOLUTION_MARKER.sub("", cell.source).rstrip()
         return cell, resources
+
+
+class RestoreDeletedCells(NbGraderPreprocessor):
+    """Put back every locked cell a learner deleted, as written, where it stood.
+
+    nbgrader's own ``add_missing_cells`` re-adds only test cells, prefixes their code with a
+    notice (a SyntaxError in a code cell) and fails when the cell before the deleted one is a
+    locked Markdown cell. This step reads the source notebook instead, so the setup cell and
+    the Markdown come back too, in order.
+    """
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        coursedir = CourseDirectory(config=self.config)
+        source_path = (Path(coursedir.root) / coursedir.source_directory / info["assignment"]
+                       / f"{info['notebook']}.ipynb")
+        if not source_path.exists():
+            return nb, resources
+        position = 0
+        for original in nbformat.read(source_path, as_version=4).cells:
+            if not utils.is_locked(original):
+                continue
+            index = _index_of(nb, original.metadata["nbgrader"]["grade_id"])
+            if index is None:
+                nb.cells.insert(position, copy.deepcopy(original))
+                index = position
+            position = index + 1
+        return nb, resources
+
+
+def _index_of(nb, grade_id: str) -> int | None:
+    for index, cell in enumerate(nb.cells):
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            return index
+    return None
 
 
 class RestoreHiddenTests(NbGraderPreprocessor):

@@ -21,6 +21,7 @@ from grader.state.ec2 import endpoint, protocol_name, read_network, route_target
 
 DEFAULT_ROUTE = "0.0.0.0/0"
 WORLD = ("0.0.0.0/0", "::/0")
+_UNSET = object()  # "argument not given", so a learner's None can be told apart
 
 
 class Message(NamedTuple):
@@ -280,12 +281,8 @@ def subnets_cover(session, vpc_id, subnets, azs, tiers) -> None:
         if len(used) > 1:
             raise SUBNET_REUSED.fail(count=len(tiers) * len(azs), subnet_id=subnet_id,
                                      places=", ".join(f"{t}/{a}" for t, a in used))
-    found = {s["SubnetId"]: s for s in ec2.describe_subnets(
-        Filters=[{"Name": "subnet-id", "Values": list(places)}])["Subnets"]}
     for subnet_id, [(tier, az)] in places.items():
-        subnet, place = found.get(subnet_id), f"{tier}/{az}"
-        if subnet is None:
-            raise _missing("subnet", subnet_id, "InvalidSubnetID.NotFound")
+        subnet, place = _subnet(ec2, subnet_id), f"{tier}/{az}"
         if subnet["VpcId"] != vpc_id:
             raise SUBNET_WRONG_VPC.fail(subnet_id=subnet_id, place=place, vpc_id=vpc_id,
                                         found=subnet["VpcId"])
@@ -457,15 +454,17 @@ def _source_key(source: str):
         return source
 
 
-def sg_allows(session, group_id, port: int, *, source_group_id=None, cidr=None) -> None:
+def sg_allows(session, group_id, port: int, *, source_group_id=_UNSET, cidr=_UNSET) -> None:
     """An ingress rule of ``group_id`` admits tcp ``port`` from ``source_group_id`` (by group
-    reference) or from ``cidr`` (a rule whose range contains it). Give exactly one source."""
-    if (source_group_id is None) == (cidr is None):
+    reference) or from ``cidr`` (a rule whose range contains it). Give exactly one source; a
+    ``source_group_id`` of None (a learner's missing id) fails as such."""
+    if (source_group_id is _UNSET) == (cidr is _UNSET):
         raise TypeError("sg_allows needs exactly one of source_group_id= or cidr=")
     ec2 = session.client("ec2")
     ingress = _ingress(ec2, group_id)
     sources = [_source_key(_rule_source(r)) for r in ingress if _admits_port(r, port)]
-    if source_group_id is not None:
+    if source_group_id is not _UNSET:
+        _require_id(source_group_id, "sg", "The source security group id")
         _ingress(ec2, source_group_id)  # the source group must exist too
         if source_group_id not in sources:
             raise SG_MISSING_FROM_GROUP.fail(group_id=group_id, port=port, source=source_group_id,
@@ -497,7 +496,8 @@ def sg_ingress_only(session, group_id, allowed) -> None:
             hint = SG_HINT_WORLD
         raise SG_EXTRA_RULES.fail(
             group_id=group_id, rules=_rules_text(extra),
-            allowed=" or ".join(f"tcp {port} from {source}" for port, source in allowed),
+            allowed=" or ".join(f"tcp {port} from {source}" for port, source in allowed)
+            or "nothing",
             hint=hint.format(rule_id=first["SecurityGroupRuleId"]))
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from grader.errors import CheckFailed
 
-DISAGREES = "{name} agrees with the course's reference on {agree} of {total} cases; first miss: {case}"
+DISAGREES = ("{name} agrees with the course's reference on {agree} of {total} cases; "
+             "first miss: {case}")
 DEFAULT_HINT = ("Work through this case by hand, one layer at a time, and find where your "
                 "function's answer departs from it.")
 

@@ -70,15 +70,6 @@ def endpoint(subnet_id: str, group_id: str) -> Endpoint:
     return Endpoint(subnet_id=subnet_id, group_ids=(group_id,))
 
 
-def _all(ec2, operation: str, key: str, **params) -> list[dict]:
-    """Every item of a paginated ``describe_*`` call."""
-    return [
-        item
-        for page in ec2.get_paginator(operation).paginate(**params)
-        for item in page.get(key, [])
-    ]
-
-
 def protocol_name(value) -> str:
     """``tcp``, ``udp``, ``icmp`` or ``-1`` (all) for an EC2 protocol given by name or number."""
     name = str(value).lower()
@@ -88,6 +79,15 @@ def protocol_name(value) -> str:
 def route_target(route: dict) -> str:
     """The target id of a ``describe_route_tables`` route (``local``, ``igw-...``, ``nat-...``)."""
     return next((route[k] for k in _ROUTE_TARGETS if route.get(k)), "unknown")
+
+
+def _all(ec2, operation: str, key: str, **params) -> list[dict]:
+    """Every item of a paginated ``describe_*`` call."""
+    return [
+        item
+        for page in ec2.get_paginator(operation).paginate(**params)
+        for item in page.get(key, [])
+    ]
 
 
 def _subnets(subnets: list[dict], route_tables: list[dict], acls: list[dict]) -> dict:

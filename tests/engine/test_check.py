@@ -34,7 +34,7 @@ def graded(tiny_root, tmp_path_factory):
         "edited": with_answers(solution, out / "edited.ipynb", {f"{SQUARE}-test-1": "pass",
                                                                 SQUARE: "def square(x):\n    return 0"}),
         "deleted": with_answers(solution, out / "deleted.ipynb", {f"{SQUARE}-test-1": None,
-                                                                  SQUARE: "def square(x):\n    return 0"}),
+                                                                  "01-tiny-setup": None}),
         "loop": with_answers(solution, out / "loop.ipynb", {DOUBLE: LOOP}),
     }
     broken = out / "broken.ipynb"
@@ -80,10 +80,12 @@ def test_edited_test_cell_is_restored_and_reported(graded):
         f"locked cell {SQUARE}-test-1 was edited; it was graded as originally written"]
 
 
-def test_deleted_test_cell_is_restored_graded_and_reported(graded):
+def test_deleted_locked_cells_are_restored_graded_and_reported(graded):
+    """nbgrader's own add_missing_cells fails when a locked Markdown cell precedes the test."""
     result = graded[0]["deleted"]
-    assert scores(result) == {f"{DOUBLE}-test-1": 2, f"{SQUARE}-test-1": 0}
+    assert scores(result) == {f"{DOUBLE}-test-1": 2, f"{SQUARE}-test-1": 3}
     assert result["problems"] == [
+        "locked cell 01-tiny-setup was deleted; the original was put back and graded",
         f"locked cell {SQUARE}-test-1 was deleted; the original was put back and graded"]
 
 

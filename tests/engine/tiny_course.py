@@ -34,6 +34,7 @@ CELLS = [
         "def square(x):\n    \"\"\"x squared.\"\"\"\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION",
         metadata=_meta("square", solution=True),
     ),
+    new_markdown_cell("The test of `square`:", metadata=_meta("square-test-intro", locked=True)),
     new_code_cell(
         "# Test: square (3 points)\nassert square(3) == 9, 'square(3) should be 9'",
         metadata=_meta("square-test-1", grade=True, locked=True, points=3),
