@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import ipaddress
 from contextlib import contextmanager
-from typing import NamedTuple
 
 from botocore.exceptions import ClientError
 
+from grader.checks.base import NOT_AN_ID, NOT_FOUND, Message, require_dict
 from grader.errors import CheckFailed
 from grader.sim import network as sim
 from grader.state.ec2 import endpoint, protocol_name, read_network, route_target
@@ -24,31 +24,6 @@ WORLD = ("0.0.0.0/0", "::/0")
 _UNSET = object()  # "argument not given", so a learner's None can be told apart
 
 
-class Message(NamedTuple):
-    """Templates for the four lines of a ``CheckFailed``, filled in with ``str.format``."""
-
-    what: str
-    expected: str
-    found: str
-    hint: str
-
-    def fail(self, **values) -> CheckFailed:
-        what, expected, found, hint = (part.format(**values) for part in self)
-        return CheckFailed(what, expected=expected, found=found, hint=hint)
-
-
-# -- inputs and missing resources ------------------------------------------------------------
-
-NOT_A_DICT = Message(
-    "{what}", "a dict {shape}", "{value!r} (a {type})",
-    "End your function with `return` and the dict: a function without return gives None.")
-NOT_AN_ID = Message(
-    "{what}", "a {kind} id, a string like '{prefix}-0123456789abcdef0'", "{value!r} (a {type})",
-    "Return the id from the create call's response, e.g. response{path}.")
-NOT_FOUND = Message(
-    "{kind} {resource_id} exists", "the id of a {kind} in this mock AWS account",
-    "{resource_id} does not exist ({code})",
-    "Return the id your function created, taken from the create call's response.")
 _ID_KINDS = {  # prefix -> (kind, where the create call returns the id)
     "vpc": ("VPC", '["Vpc"]["VpcId"]'),
     "subnet": ("subnet", '["Subnet"]["SubnetId"]'),
@@ -56,12 +31,6 @@ _ID_KINDS = {  # prefix -> (kind, where the create call returns the id)
     "igw": ("internet gateway", '["InternetGateway"]["InternetGatewayId"]'),
     "nat": ("NAT gateway", '["NatGateway"]["NatGatewayId"]'),
 }
-
-
-def _require_dict(value, what: str, shape: str) -> dict:
-    if not isinstance(value, dict):
-        raise NOT_A_DICT.fail(what=what, shape=shape, value=value, type=type(value).__name__)
-    return value
 
 
 def _require_id(value, prefix: str, what: str) -> str:
@@ -188,11 +157,11 @@ def _same_keys(mapping: dict, wanted, *, level: str, where: str, argument: str) 
 def subnet_plan(plan, vpc_cidr: str, azs, tiers, prefix: int) -> None:
     """``plan`` is ``{tier: {az: cidr}}``: every tier x AZ, each a /prefix network inside
     ``vpc_cidr``, none overlapping."""
-    _require_dict(plan, "The subnet plan", "{tier: {az: cidr}}")
+    require_dict(plan, "The subnet plan", "{tier: {az: cidr}}")
     _same_keys(plan, tiers, level="tiers", where="the subnet plan", argument="tiers")
     vpc, seen = ipaddress.ip_network(vpc_cidr), []
     for tier in tiers:
-        _require_dict(plan[tier], f"Tier {tier!r} of the subnet plan", "{az: cidr}")
+        require_dict(plan[tier], f"Tier {tier!r} of the subnet plan", "{az: cidr}")
         _same_keys(plan[tier], azs, level="AZs", where=f"tier {tier!r}", argument="azs")
         for az in azs:
             cidr, place = plan[tier][az], {"tier": tier, "az": az, "prefix": prefix}
@@ -268,11 +237,11 @@ def subnets_cover(session, vpc_id, subnets, azs, tiers) -> None:
     distinct subnet of ``vpc_id`` in that AZ."""
     ec2 = session.client("ec2")
     _vpc(ec2, vpc_id)
-    _require_dict(subnets, 'The "subnets" entry', "{tier: {az: subnet_id}}")
+    require_dict(subnets, 'The "subnets" entry', "{tier: {az: subnet_id}}")
     _same_keys(subnets, tiers, level="tiers", where='"subnets"', argument="tiers")
     places = {}
     for tier in tiers:
-        _require_dict(subnets[tier], f'Tier {tier!r} of "subnets"', "{az: subnet_id}")
+        require_dict(subnets[tier], f'Tier {tier!r} of "subnets"', "{az: subnet_id}")
         _same_keys(subnets[tier], azs, level="AZs", where=f"tier {tier!r}", argument="azs")
         for az in azs:
             subnet_id = _require_id(subnets[tier][az], "subnet", f"Subnet id of {tier}/{az}")
