@@ -91,9 +91,28 @@ def fresh_state() -> None:
     mock_random.seed(SEED)
 
 
+class CourseSession(boto3.Session):
+    """A boto3 session that hands out one client per service and settings.
+
+    Building a client costs ~30 ms, and learners (rightly) write functions that create their
+    own client on every call: a test asking dozens of questions would spend seconds on it.
+    """
+
+    def client(self, *args, **kwargs):
+        try:
+            key = (args, tuple(sorted(kwargs.items())))
+            hash(key)
+        except TypeError:  # an unhashable argument: build a client, as boto3 would
+            return super().client(*args, **kwargs)
+        cache = self.__dict__.setdefault("_grader_clients", {})
+        if key not in cache:
+            cache[key] = super().client(*args, **kwargs)
+        return cache[key]
+
+
 def new_session() -> boto3.Session:
-    """A boto3 session with the course's fake credentials and region."""
-    return boto3.Session(region_name=REGION)
+    """A session with the course's fake credentials and region."""
+    return CourseSession(region_name=REGION)
 
 
 def _scrub_environment() -> None:

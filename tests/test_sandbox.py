@@ -123,3 +123,10 @@ def test_two_runs_give_the_same_resource_ids():
     assert first == second
     assert first.split()[0].startswith("vpc-")
 
+
+
+def test_session_reuses_clients_per_service_and_settings(session):
+    """Creating a client costs ~30 ms; learners' functions create one per call."""
+    assert session.client("ec2") is session.client("ec2")
+    assert session.client("ec2", region_name="eu-west-1") is not session.client("ec2")
+    assert session.client("ec2", region_name="eu-west-1").meta.region_name == "eu-west-1"
