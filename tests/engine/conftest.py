@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -27,18 +26,3 @@ def tiny_copy(tiny_root, tmp_path) -> Path:
     """A private copy, for tests that change the course."""
     return Path(shutil.copytree(tiny_root, tmp_path / "course-copy"))
 
-
-def with_answers(notebook: Path, out: Path, answers: dict[str, str | None]) -> Path:
-    """Write ``notebook`` to ``out`` with the cells named in ``answers`` replaced (None: deleted)."""
-    nb = json.loads(notebook.read_text())
-    cells = []
-    for cell in nb["cells"]:
-        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id", "")
-        if grade_id in answers:
-            if answers[grade_id] is None:
-                continue
-            cell["source"] = answers[grade_id]
-        cells.append(cell)
-    nb["cells"] = cells
-    out.write_text(json.dumps(nb))
-    return out

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 
 import pytest
 
-from .conftest import HIDDEN_CODE, with_answers
+from ..notebooks import grader, scores, with_answers
+from .conftest import HIDDEN_CODE
 
 DOUBLE, SQUARE = "01-tiny-double", "01-tiny-square"
 LOOP = "def double(x):\n    while True:\n        pass"
-
-
-def grader(root, *args):
-    return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], cwd=root,
-                          capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
@@ -40,14 +34,10 @@ def graded(tiny_root, tmp_path_factory):
     broken = out / "broken.ipynb"
     broken.write_text('{"cells": [')
     started = time.monotonic()
-    process = grader(tiny_root, "check", "--json", *files.values(), broken)
+    process = grader("check", "--json", *files.values(), broken, cwd=tiny_root)
     seconds = time.monotonic() - started
     results = {name: r for name, r in zip([*files, "broken"], json.loads(process.stdout))}
     return results, process, seconds
-
-
-def scores(result):
-    return {t["grade_id"]: t["score"] for t in result["tests"]}
 
 
 def test_solution_scores_full_marks(graded):
@@ -113,13 +103,13 @@ def test_learners_file_is_not_modified(tiny_root, tmp_path):
     exercise = tiny_root / "exercises" / "01-tiny" / "01-tiny.ipynb"
     mine = with_answers(exercise, tmp_path / "mine.ipynb", {})
     before = mine.read_bytes()
-    assert grader(tiny_root, "check", mine).returncode == 0
+    assert grader("check", mine, cwd=tiny_root).returncode == 0
     assert mine.read_bytes() == before
 
 
 def test_table_output_shows_each_test_and_its_message(tiny_root, tmp_path):
     exercise = tiny_root / "exercises" / "01-tiny" / "01-tiny.ipynb"
-    process = grader(tiny_root, "check", with_answers(exercise, tmp_path / "t.ipynb", {}))
+    process = grader("check", with_answers(exercise, tmp_path / "t.ipynb", {}), cwd=tiny_root)
     assert "0 / 5 points" in process.stdout
     assert f"FAIL  0/2  {DOUBLE}-test-1" in process.stdout
     assert "Not answered yet" in process.stdout
@@ -127,12 +117,12 @@ def test_table_output_shows_each_test_and_its_message(tiny_root, tmp_path):
 
 def test_single_notebook_json_is_one_object(tiny_root, tmp_path):
     solution = tiny_root / "solutions" / "01-tiny" / "01-tiny.ipynb"
-    data = json.loads(grader(tiny_root, "check", "--json", solution).stdout)
+    data = json.loads(grader("check", "--json", solution, cwd=tiny_root).stdout)
     assert set(data) == {"notebook", "score", "max_score", "tests", "problems"}
     assert set(data["tests"][0]) == {"grade_id", "score", "max_score", "passed", "message"}
 
 
 def test_missing_file_and_bad_arguments_exit_codes(tiny_root):
-    missing = grader(tiny_root, "check", "nowhere.ipynb")
+    missing = grader("check", "nowhere.ipynb", cwd=tiny_root)
     assert missing.returncode == 1 and "nowhere.ipynb: no such file" in missing.stdout
-    assert grader(tiny_root, "check").returncode == 2
+    assert grader("check", cwd=tiny_root).returncode == 2

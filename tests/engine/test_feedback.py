@@ -9,7 +9,8 @@ from nbgrader.converters import Autograde, GenerateAssignment, GenerateFeedback
 
 from grader.nbconfig import course_config, put_tools_on_path, run_converter
 
-from .conftest import HIDDEN_CODE, with_answers
+from ..notebooks import with_answers
+from .conftest import HIDDEN_CODE
 
 
 def test_autograde_warns_only_about_the_edited_cell_and_feedback_hides_hidden_tests(tiny_copy):
