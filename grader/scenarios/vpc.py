@@ -12,6 +12,12 @@ import ipaddress
 TIERS = ("public", "app", "db")
 
 
+def three_tier_plan(vpc_cidr: str, azs) -> dict:
+    """``{tier: {az: cidr}}``: /24 blocks carved in order, every AZ of a tier before the next."""
+    blocks = ipaddress.ip_network(vpc_cidr).subnets(new_prefix=24)
+    return {tier: {az: str(next(blocks)) for az in azs} for tier in TIERS}
+
+
 def three_tier_subnets(session, vpc_cidr: str, azs) -> dict:
     """A VPC with DNS support and hostnames on and one /24 subnet per tier per AZ; only the
     public subnets map public IPs on launch.
@@ -23,12 +29,11 @@ def three_tier_subnets(session, vpc_cidr: str, azs) -> dict:
         "Vpc"]["VpcId"]
     for attribute in ("EnableDnsSupport", "EnableDnsHostnames"):
         ec2.modify_vpc_attribute(VpcId=vpc_id, **{attribute: {"Value": True}})
-    blocks = ipaddress.ip_network(vpc_cidr).subnets(new_prefix=24)
     subnets = {tier: {} for tier in TIERS}
-    for tier in TIERS:
-        for az in azs:
+    for tier, blocks in three_tier_plan(vpc_cidr, azs).items():
+        for az, cidr in blocks.items():
             subnet_id = ec2.create_subnet(
-                VpcId=vpc_id, CidrBlock=str(next(blocks)), AvailabilityZone=az,
+                VpcId=vpc_id, CidrBlock=cidr, AvailabilityZone=az,
                 TagSpecifications=_name("subnet", f"{tier}-{az}"),
             )["Subnet"]["SubnetId"]
             if tier == "public":
@@ -104,3 +109,19 @@ def _route_table(ec2, vpc_id: str, name: str, subnet_ids, **default_route) -> st
 
 def _name(resource_type: str, name: str) -> list[dict]:
     return [{"ResourceType": resource_type, "Tags": [{"Key": "Name", "Value": name}]}]
+
+
+#: Where web_app's tiers are asked about: alb in the first AZ, app in the second, db in the last,
+#: so the questions cross subnets and zones.
+WEB_APP_TIERS = {"alb": ("public", 0), "app": ("app", 1), "db": ("db", -1)}
+
+
+def web_app_endpoints(network: dict) -> dict:
+    """``{"internet": "internet", "alb"|"app"|"db": {"subnet_id", "group_id"}}`` for a web_app
+    network, in the shape learners' ``can_reach`` takes."""
+    azs = list(network["subnets"]["db"])
+    ends = {"internet": "internet"}
+    for tier, (subnets, az_index) in WEB_APP_TIERS.items():
+        subnet_id = network["subnets"][subnets][azs[az_index % len(azs)]]
+        ends[tier] = {"subnet_id": subnet_id, "group_id": network["security_groups"][tier]}
+    return ends

@@ -1,0 +1,24 @@
+"""Learner-facing checks on EC2 networking: VPCs, subnets, routes, security groups, reachability.
+
+Each check returns None when the requirement holds and raises ``CheckFailed`` otherwise,
+naming the learner's real ids. Notebooks use them as ``from grader.checks import ec2 as check``.
+"""
+
+from .reachability import explain, not_reachable_from_internet, reachability_agrees
+from .routes import subnet_is_isolated, subnet_is_public, subnet_uses_nat
+from .security_groups import sg_allows, sg_ingress_only
+from .vpc import (
+    MAP_PUBLIC_IP_HINTS,
+    maps_public_ip,
+    subnet_plan,
+    subnets_cover,
+    vpc_dns_enabled,
+    vpc_has_cidr,
+)
+
+__all__ = [
+    "MAP_PUBLIC_IP_HINTS", "explain", "maps_public_ip", "not_reachable_from_internet",
+    "reachability_agrees", "sg_allows", "sg_ingress_only", "subnet_is_isolated",
+    "subnet_is_public", "subnet_plan", "subnet_uses_nat", "subnets_cover", "vpc_dns_enabled",
+    "vpc_has_cidr",
+]

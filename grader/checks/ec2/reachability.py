@@ -1,0 +1,66 @@
+"""Checks on what can reach what, answered by ``grader.sim.network``: moto moves no packets."""
+
+from __future__ import annotations
+
+from grader.checks.base import Message
+from grader.checks.reference import agrees_with_reference
+from grader.scenarios.vpc import WEB_APP_TIERS, web_app_endpoints
+from grader.sim import network as sim
+from grader.state.ec2 import endpoint, read_network
+
+from .resources import describe_subnet, ingress_rules
+
+REACHABLE_FROM_INTERNET = Message(
+    "tcp {port} on {group_id} in subnet {subnet_id} is unreachable from the internet",
+    "blocked by at least one layer (route, public IP, network ACL or security group)",
+    "reachable: {trail}",
+    "Admit tcp {port} on {group_id} only from the security group that needs it, and keep "
+    "{subnet_id} on a route table without an internet-gateway route.")
+
+
+def not_reachable_from_internet(session, subnet_id, group_id, port: int) -> None:
+    """No connection from the internet reaches tcp ``port`` on an interface in ``subnet_id``
+    guarded by ``group_id``, according to ``grader.sim.network.can_reach``."""
+    ec2 = session.client("ec2")
+    vpc_id = describe_subnet(ec2, subnet_id)["VpcId"]
+    ingress_rules(ec2, group_id)
+    verdict = sim.can_reach(read_network(session, vpc_id), sim.INTERNET,
+                            endpoint(subnet_id, group_id), port)
+    if verdict.reachable:
+        raise REACHABLE_FROM_INTERNET.fail(port=port, group_id=group_id, subnet_id=subnet_id,
+                                           trail="; ".join(verdict.trail))
+
+
+EXPLAIN_HINT = "Call check.explain(session, source, target, port) to see the simulator's reasons."
+
+
+def _endpoint(end):
+    """A learner-style endpoint ("internet" or {"subnet_id", "group_id"}) for the simulator."""
+    return sim.INTERNET if end == "internet" else endpoint(end["subnet_id"], end["group_id"])
+
+
+def explain(session, source, target, port: int) -> tuple[str, ...]:
+    """The simulator's reasons, in the order it checked them, for ``can_reach`` on this case."""
+    return sim.can_reach(read_network(session), _endpoint(source), _endpoint(target), port).trail
+
+
+def reachability_agrees(can_reach, session, network: dict, ports,
+                        sources=("internet", *WEB_APP_TIERS)) -> None:
+    """A learner's ``can_reach(session, source, target, port)`` answers like the simulator for
+    every source, every other tier of a ``web_app`` network and every port."""
+    state, ends = read_network(session), web_app_endpoints(network)
+    labels = {end["subnet_id"]: name for name, end in ends.items() if isinstance(end, dict)}
+
+    def reference(session, source, target, port):
+        return sim.can_reach(state, _endpoint(source), _endpoint(target), port).reachable
+
+    def describe(case):
+        _, source, target, port = case
+        name = (lambda end: end if end == "internet" else labels[end["subnet_id"]])
+        return (f"{name(source)} -> {name(target)} on {port}: "
+                f"can_reach(session, {source!r}, {target!r}, {port})")
+
+    cases = [(session, ends[source], ends[target], port) for source in sources
+             for target in WEB_APP_TIERS if target != source for port in ports]
+    agrees_with_reference(can_reach, reference, cases, name="can_reach", describe=describe,
+                          hint=EXPLAIN_HINT)
