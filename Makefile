@@ -21,7 +21,7 @@ install: $(STAMP)
 ## Open JupyterLab on the exercises (the course is generated first if it is missing).
 lab: $(STAMP)
 	test -d exercises || $(BIN)/grader build
-	$(BIN)/jupyter lab --ServerApp.root_dir=exercises $(ROOT_FLAG)
+	$(BIN)/jupyter lab --ServerApp.root_dir=exercises $(ROOT_FLAG) $(LAB_ARGS)
 
 ## Regenerate exercises/ and solutions/ from course/.
 build: $(STAMP)
