@@ -27,8 +27,9 @@ lab: $(STAMP)
 build: $(STAMP)
 	$(BIN)/grader build
 
-## The whole suite: generated folders fresh, unit tests, round trips, answer keys run clean.
+## The whole suite: lint, generated folders fresh, unit tests, round trips, answer keys run clean.
 test: $(STAMP)
+	$(BIN)/ruff check grader tests benchmarks
 	$(BIN)/grader build --check
 	$(BIN)/python -m pytest -n auto --dist loadfile tests --nbval-lax solutions
 

@@ -96,9 +96,10 @@ def test_real_looking_credentials_are_cleared_before_boto3_sees_them():
         from grader import sandbox
         session = sandbox.start()
         creds = session.get_credentials()
-        print(json.dumps({"key": creds.access_key, "env": sorted(k for k in os.environ if k.startswith("AWS_")),
-                          "profile": os.environ.get("AWS_PROFILE"), "imds": os.environ["AWS_EC2_METADATA_DISABLED"],
-                          "config": open(os.environ["AWS_CONFIG_FILE"]).read()}))
+        env = os.environ
+        print(json.dumps({"key": creds.access_key, "env": sorted(k for k in env if k.startswith("AWS_")),
+                          "profile": env.get("AWS_PROFILE"), "imds": env["AWS_EC2_METADATA_DISABLED"],
+                          "config": open(env["AWS_CONFIG_FILE"]).read()}))
         """,
         env={"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG",
              "AWS_PROFILE": "production", "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/admin"},

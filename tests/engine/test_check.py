@@ -36,7 +36,7 @@ def graded(tiny_root, tmp_path_factory):
     started = time.monotonic()
     process = grader("check", "--json", *files.values(), broken, cwd=tiny_root)
     seconds = time.monotonic() - started
-    results = {name: r for name, r in zip([*files, "broken"], json.loads(process.stdout))}
+    results = {name: r for name, r in zip([*files, "broken"], json.loads(process.stdout), strict=True)}
     return results, process, seconds
 
 

@@ -22,16 +22,20 @@ CELLS = [
     new_markdown_cell("# Tiny topic", metadata=_meta("intro", locked=True)),
     new_code_cell("# Run this cell; do not change it.\nimport math", metadata=_meta("setup", locked=True)),
     new_code_cell(
-        "def double(x):\n    \"\"\"Twice x.\"\"\"\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
+        "def double(x):\n    \"\"\"Twice x.\"\"\"\n"
+        "    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
         metadata=_meta("double", solution=True),
     ),
     new_code_cell(
         "# Test: double (2 points)\nassert double(2) == 4, 'double(2) should be 4'\n"
-        "### BEGIN HIDDEN TESTS\nassert double(21) == 42 and double(-3) == -6, 'double(21) should be 42'\n### END HIDDEN TESTS",
+        "### BEGIN HIDDEN TESTS\n"
+        "assert double(21) == 42 and double(-3) == -6, 'double(21) should be 42'\n"
+        "### END HIDDEN TESTS",
         metadata=_meta("double-test-1", grade=True, locked=True, points=2),
     ),
     new_code_cell(
-        "def square(x):\n    \"\"\"x squared.\"\"\"\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION",
+        "def square(x):\n    \"\"\"x squared.\"\"\"\n"
+        "    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION",
         metadata=_meta("square", solution=True),
     ),
     new_markdown_cell("The test of `square`:", metadata=_meta("square-test-intro", locked=True)),

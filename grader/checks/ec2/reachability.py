@@ -56,7 +56,9 @@ def reachability_agrees(can_reach, session, network: dict, ports,
 
     def describe(case):
         _, source, target, port = case
-        name = (lambda end: end if end == "internet" else labels[end["subnet_id"]])
+        def name(end):
+            return end if end == "internet" else labels[end["subnet_id"]]
+
         return (f"{name(source)} -> {name(target)} on {port}: "
                 f"can_reach(session, {source!r}, {target!r}, {port})")
 
