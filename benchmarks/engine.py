@@ -22,6 +22,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from grader.nbconfig import put_tools_on_path
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SETUP_CELL = "from grader.sandbox import start\nstart(prewarm=('ec2',))"
@@ -76,6 +78,7 @@ def main() -> None:
     options.add_argument("--runs", type=int, default=5)
     options.add_argument("--topic", default="06-secure-vpc")
     args = options.parse_args()
+    put_tools_on_path()  # plain nbgrader runs `alembic` from PATH
     course = plain_course(args.topic)
     figures = {
         "setup cell (fresh interpreter)": setup_cell,
