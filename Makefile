@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test build install clean
+.PHONY: lab teach test build install clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
@@ -18,10 +18,16 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-## Open JupyterLab on the exercises (the course is generated first if it is missing).
+## Open JupyterLab on the exercises as a learner sees it: Validate and the Assignment List, but no
+## instructor tools (jupyter/learner/ switches them off). The course is generated if missing.
 lab: $(STAMP)
 	test -d exercises || $(BIN)/grader build
-	$(BIN)/jupyter lab --ServerApp.root_dir=exercises $(ROOT_FLAG) $(LAB_ARGS)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/learner \
+	  $(BIN)/jupyter lab --ServerApp.root_dir=exercises $(ROOT_FLAG) $(LAB_ARGS)
+
+## Open the instructor's JupyterLab on the whole course: Formgrader, Create Assignment, Course List.
+teach: $(STAMP)
+	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS)
 
 ## Regenerate exercises/ and solutions/ from course/.
 build: $(STAMP)

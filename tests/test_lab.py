@@ -1,4 +1,4 @@
-"""`make lab` serves the course in JupyterLab with nbgrader's extensions enabled."""
+"""`make lab` serves the course as a learner sees it; `make teach` adds the instructor tools."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -29,11 +30,10 @@ def _get(url: str) -> tuple[int, str]:
         return response.status, response.read().decode()
 
 
-@pytest.fixture(scope="module")
-def lab():
+def _serve(target: str):
     port = _free_port()
     args = f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} --IdentityProvider.token={TOKEN}"
-    server = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"], cwd=ROOT,
+    server = subprocess.Popen(["make", "--no-print-directory", target, f"LAB_ARGS={args}"], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -52,6 +52,37 @@ def lab():
     server.wait(timeout=30)
 
 
+@pytest.fixture(scope="module")
+def lab():
+    yield from _serve("lab")
+
+
+@pytest.fixture(scope="module")
+def teach():
+    yield from _serve("teach")
+
+
+def _nbgrader_plugins(base: str) -> dict[str, bool]:
+    """Which of nbgrader's lab plugins the page loads (False: disabled)."""
+    extensions = json.loads(_get(f"{base}/lab/api/extensions?token={TOKEN}")[1])
+    nbgrader = next(e for e in extensions if e["name"] == "jupyter-nbgrader")
+    assert nbgrader["enabled"] and nbgrader["status"] == "ok"
+    page = _get(f"{base}/lab?token={TOKEN}")[1]
+    config = json.loads(page.split('id="jupyter-config-data" type="application/json">')[1]
+                        .split("</script>")[0])
+    disabled = set(config.get("disabledExtensions", []))
+    plugins = ("formgrader", "course-list", "create-assignment", "assignment-list",
+               "validate-assignment")
+    return {name: f"@jupyter/nbgrader:{name}" not in disabled for name in plugins}
+
+
+def _status(url: str) -> int:
+    try:
+        return _get(url)[0]
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def test_lab_opens_on_the_exercises(lab):
     status, body = _get(f"{lab}/api/contents?token={TOKEN}")
     assert status == 200
@@ -59,10 +90,16 @@ def test_lab_opens_on_the_exercises(lab):
     assert _get(f"{lab}/lab?token={TOKEN}")[0] == 200
 
 
-def test_nbgrader_lab_extension_is_enabled(lab):
-    extensions = json.loads(_get(f"{lab}/lab/api/extensions?token={TOKEN}")[1])
-    nbgrader = [e for e in extensions if e["name"] == "jupyter-nbgrader"]
-    assert nbgrader and nbgrader[0]["enabled"] and nbgrader[0]["status"] == "ok"
+def test_learners_get_validate_and_assignments_but_no_instructor_tools(lab):
+    assert _nbgrader_plugins(lab) == {"formgrader": False, "course-list": False,
+                                      "create-assignment": False, "assignment-list": True,
+                                      "validate-assignment": True}
+    assert _status(f"{lab}/formgrader?token={TOKEN}") == 404
+
+
+def test_teachers_get_every_nbgrader_tool(teach):
+    assert all(_nbgrader_plugins(teach).values())
+    assert _status(f"{teach}/formgrader?token={TOKEN}") == 200
 
 
 
