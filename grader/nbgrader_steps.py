@@ -16,6 +16,8 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 
+from grader.feedback import TRACEBACK_METADATA
+
 SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
 
@@ -97,7 +99,8 @@ class RestoreHiddenTests(NbGraderPreprocessor):
 class ScrubHiddenTests(NbGraderPreprocessor):
     """Keep hidden tests out of feedback: drop their code and the tracebacks that quote it.
 
-    A failing test keeps its one-line error (the learner message of ``grader.checks``).
+    A failing test keeps its one-line error (the learner message of ``grader.checks``); the
+    folded traceback ``grader.feedback`` adds is dropped.
     """
 
     def preprocess_cell(self, cell, resources, index):
@@ -106,7 +109,9 @@ class ScrubHiddenTests(NbGraderPreprocessor):
         hidden = without_hidden_tests(cell.source) != cell.source
         cell.source = without_hidden_tests(cell.source)
         if hidden:
-            for output in cell.get("outputs", []):
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if o.get("metadata", {}).get("grader") != TRACEBACK_METADATA["grader"]]
+            for output in cell.outputs:
                 if output.get("output_type") == "error":
                     output["traceback"] = [f"{output['ename']}: {output['evalue']}"]
         return cell, resources

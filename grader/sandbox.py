@@ -22,6 +22,7 @@ from moto import mock_aws
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.models import moto_api_backend
 
+from grader import feedback
 from grader.errors import NetworkBlocked
 
 REGION = "us-east-1"
@@ -69,6 +70,7 @@ def start(*, prewarm: tuple[str, ...] = (), default_amis: bool = False) -> boto3
         )
         _mock.start()
         mock_random.seed(SEED)
+        feedback.install()
     boto3.DEFAULT_SESSION = None
     session = new_session()
     for service in prewarm:
