@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -20,30 +20,7 @@ from nbgrader.converters import Autograde
 from grader import gradebooks, integrity, messages
 from grader.course import Topic, topic_of
 from grader.nbconfig import course_config, put_tools_on_path, run_converter
-
-
-@dataclass
-class TestResult:
-    grade_id: str
-    score: float
-    max_score: float
-    passed: bool
-    message: str
-
-
-@dataclass
-class NotebookResult:
-    notebook: str
-    score: float = 0.0
-    max_score: float = 0.0
-    tests: list[TestResult] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    graded: bool = False  # False: nothing could be graded; the problems say why
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        del data["graded"]
-        return data
+from grader.results import NotebookResult, TestResult
 
 
 @dataclass

@@ -52,6 +52,22 @@ def cmd_check(args) -> int:
     return 0 if all(r.graded for r in results) else 1
 
 
+def cmd_progress(args) -> int:
+    """Show every topic with the points earned so far, graded from your saved notebooks.
+
+    Results are cached by content: a second call is instant, and only changed notebooks are
+    graded again. Example: grader progress
+    """
+    from dataclasses import asdict
+
+    from grader.course import find_root
+    from grader.progress import collect, table
+
+    rows = collect(find_root(), Path(args.notebooks) if args.notebooks else None)
+    print(json.dumps([asdict(r) for r in rows], indent=2) if args.json else table(rows))
+    return 0
+
+
 def _table(result) -> str:
     lines = [f"{result.notebook}: {result.score:g} / {result.max_score:g} points"]
     for test in result.tests:
@@ -62,7 +78,7 @@ def _table(result) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = {"build": cmd_build, "check": cmd_check}
+COMMANDS = {"build": cmd_build, "check": cmd_check, "progress": cmd_progress}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -73,6 +89,10 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="autograde notebooks", description=cmd_check.__doc__)
     check.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
     check.add_argument("--json", action="store_true", help="print results as JSON")
+    progress = sub.add_parser("progress", help="points per topic so far",
+                              description=cmd_progress.__doc__)
+    progress.add_argument("--notebooks", metavar="DIR", help="where your notebooks are (exercises/)")
+    progress.add_argument("--json", action="store_true", help="print results as JSON")
     return top
 
 

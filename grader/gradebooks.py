@@ -7,36 +7,22 @@ keyed by the topic's content, so an edited topic gets a new one.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
-import nbgrader
 from nbgrader.converters import GenerateAssignment
 
+from grader.cache import cache_dir, fingerprint
 from grader.course import Topic
 from grader.errors import GradingError
 from grader.nbconfig import course_config, run_converter
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "aws-hands-on" / "gradebooks"
-
-
-def _fingerprint(topic: Topic) -> str:
-    digest = hashlib.sha256(nbgrader.__version__.encode())
-    for path in sorted(p for p in topic.folder.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(topic.folder)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def prepared(topic: Topic, course_root: Path) -> Path:
     """A gradebook at ``course_root/gradebook.db`` that knows ``topic``'s assignment."""
-    template = cache_dir() / f"{topic.slug}-{_fingerprint(topic)}.db"
+    template = cache_dir("gradebooks") / f"{topic.slug}-{fingerprint(topic)}.db"
     if not template.exists():
         _create(topic, template)
     db = course_root / "gradebook.db"
