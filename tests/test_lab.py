@@ -3,63 +3,26 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
 
-from .notebooks import ROOT
-
-TOKEN = "course-test-token"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get(url: str) -> tuple[int, str]:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.status, response.read().decode()
-
-
-def _serve(target: str):
-    port = _free_port()
-    args = f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} --IdentityProvider.token={TOKEN}"
-    server = subprocess.Popen(["make", "--no-print-directory", target, f"LAB_ARGS={args}"], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            _get(f"{base}/api/status?token={TOKEN}")
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        os.killpg(server.pid, signal.SIGTERM)
-        pytest.fail("JupyterLab did not answer within 90 s")
-    yield base
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
+from .servers import TOKEN, serve
+from .servers import get as _get
 
 
 @pytest.fixture(scope="module")
 def lab():
-    yield from _serve("lab")
+    with serve("lab") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def teach():
-    yield from _serve("teach")
+    with serve("teach") as base:
+        yield base
 
 
 def _nbgrader_plugins(base: str) -> dict[str, bool]:
