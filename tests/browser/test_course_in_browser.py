@@ -51,9 +51,10 @@ def page(tmp_path):
             headless=True, viewport={"width": 1400, "height": 900})
         page = browser.pages[0] if browser.pages else browser.new_page()
         page.set_default_timeout(60 * MS)
-        page.errors = []
+        page.errors, page.misses = [], []
         page.on("pageerror", lambda error: page.errors.append(f"pageerror: {error}"))
-        page.on("console", lambda msg: msg.type == "error" and page.errors.append(f"console: {msg.text}"))
+        page.on("console", lambda msg: _console_error(page, msg))
+        page.on("response", lambda r: _failed_response(page, r))
         page.shoot = lambda name: page.screenshot(path=str(artifacts / f"{name}.png"))
         try:
             yield page
@@ -121,4 +122,23 @@ def test_learner_runs_and_validates_the_vpc_exercise(lab, page):
     assert page.request.get(f"{lab}/formgrader?token={TOKEN}").status == 404
 
     print("timings (s):", {step: round(seconds, 1) for step, seconds in timings.items()})
+    print("requests that failed without breaking the page:", page.misses)
     assert not page.errors, page.errors
+
+
+#: Requests whose failure a learner would notice: the notebook, its kernel, nbgrader's endpoints.
+ESSENTIAL = ("/api/contents/", "/api/kernels", "/api/sessions", "/assignments", "/nbgrader_version")
+
+
+def _console_error(page, message) -> None:
+    """JavaScript errors fail the test; "Failed to load resource" lines are judged by their
+    response below, which names the URL (an optional asset can 404 on a slow machine)."""
+    if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        page.errors.append(f"console: {message.text}")
+
+
+def _failed_response(page, response) -> None:
+    if response.status < 400:
+        return
+    essential = response.status >= 500 or any(part in response.url for part in ESSENTIAL)
+    (page.errors if essential else page.misses).append(f"http {response.status}: {response.url}")
