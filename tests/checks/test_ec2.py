@@ -11,26 +11,16 @@ import ipaddress
 import pytest
 
 from grader.checks import ec2 as checks
-from grader.errors import CheckFailed
 from grader.scenarios.vpc import three_tier_routed, three_tier_subnets, web_app
 from grader.sim.network import INTERNET, can_reach
 from grader.state.ec2 import endpoint, read_network
+
+from .failures import failure
 
 VPC_CIDR = "10.20.0.0/16"
 AZS = ("us-east-1a", "us-east-1b")
 TIERS = ("public", "app", "db")
 UNKNOWN_VPC = "vpc-0123456789abcdef0"
-
-
-def failure(check, *args, **kwargs) -> dict[str, str]:
-    """Run a check that must fail; return its message's lines by label."""
-    with pytest.raises(CheckFailed) as caught:
-        check(*args, **kwargs)
-    what, expected, found, hint = str(caught.value).splitlines()
-    assert expected.startswith("  Expected: ") and found.startswith("  Found:    ")
-    assert hint.startswith("  Next:     ")
-    return {"what": what, "expected": expected[12:], "found": found[12:], "next": hint[12:],
-            "error": caught.value}
 
 
 @pytest.fixture
