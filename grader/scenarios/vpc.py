@@ -1,4 +1,5 @@
-"""Topic 06 starting states: a three-tier VPC, routed, then guarded by security groups.
+"""Starting states for topics 06 and 14: a three-tier VPC, routed, guarded by security groups,
+then (topic 14) by a network ACL on its public subnets.
 
 Each function builds on the previous one and returns the same dict shape the learner's
 functions return, so a test of exercise N starts from a correct exercise N-1. boto3 only.
@@ -94,6 +95,43 @@ def web_app(session, vpc_cidr: str, azs, app_port: int, db_port: int) -> dict:
         ec2.authorize_security_group_ingress(GroupId=groups[name], IpPermissions=[
             {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, **source}])
     return {**network, "security_groups": groups}
+
+
+#: The public subnets' network ACL of ``guarded_web_app``: (egress, protocol, from, to) per entry.
+PUBLIC_NACL_ALLOWS = ((False, "6", 443, 443), (False, "6", 1024, 65535),
+                      (True, "6", 443, 443), (True, "6", 1024, 65535))
+
+
+def guarded_web_app(session, vpc_cidr: str, azs, app_port: int, db_port: int, *,
+                    first_rule: int = 100, step: int = 100) -> dict:
+    """``web_app`` plus one custom network ACL shared by the public subnets: in each direction
+    allow tcp 443 and the ephemeral ports 1024-65535 from/to anywhere, numbered ``first_rule``,
+    ``first_rule + step``; everything else falls to the ``*`` deny.
+
+    Adds ``network_acl_id``.
+    """
+    network = web_app(session, vpc_cidr, azs, app_port, db_port)
+    ec2 = session.client("ec2")
+    acl_id = ec2.create_network_acl(VpcId=network["vpc_id"], TagSpecifications=_name(
+        "network-acl", "public"))["NetworkAcl"]["NetworkAclId"]
+    numbers = {False: first_rule, True: first_rule}
+    for egress, protocol, low, high in PUBLIC_NACL_ALLOWS:
+        ec2.create_network_acl_entry(
+            NetworkAclId=acl_id, RuleNumber=numbers[egress], Egress=egress, Protocol=protocol,
+            RuleAction="allow", CidrBlock="0.0.0.0/0", PortRange={"From": low, "To": high})
+        numbers[egress] += step
+    for subnet_id in network["subnets"]["public"].values():
+        associate_network_acl(ec2, subnet_id, acl_id)
+    return {**network, "network_acl_id": acl_id}
+
+
+def associate_network_acl(ec2, subnet_id: str, acl_id: str) -> None:
+    """Move ``subnet_id`` to ``acl_id``: every subnet has exactly one ACL association."""
+    [current] = ec2.describe_network_acls(Filters=[
+        {"Name": "association.subnet-id", "Values": [subnet_id]}])["NetworkAcls"]
+    association = next(a for a in current["Associations"] if a["SubnetId"] == subnet_id)
+    ec2.replace_network_acl_association(AssociationId=association["NetworkAclAssociationId"],
+                                        NetworkAclId=acl_id)
 
 
 def _route_table(ec2, vpc_id: str, name: str, subnet_ids, **default_route) -> str:

@@ -53,7 +53,7 @@ def read_network(session, vpc_id: str | None = None) -> Network:
         subnets=_subnets(_all(ec2, "describe_subnets", "Subnets", **in_vpc), route_tables, acls),
         route_tables={t["RouteTableId"]: _route_table(t) for t in route_tables},
         security_groups=_security_groups(groups, rules),
-        network_acls={a["NetworkAclId"]: _network_acl(a) for a in acls},
+        network_acls={a["NetworkAclId"]: network_acl(a) for a in acls},
         internet_gateways={
             g["InternetGatewayId"]: _attached_vpc(g)
             for g in _all(ec2, "describe_internet_gateways", "InternetGateways")
@@ -153,7 +153,7 @@ def _security_groups(groups: list[dict], rules: list[dict]) -> dict:
     }
 
 
-def _network_acl(acl: dict) -> NetworkAcl:
+def network_acl(acl: dict) -> NetworkAcl:
     entries = tuple(
         NaclEntry(
             rule_number=e["RuleNumber"],

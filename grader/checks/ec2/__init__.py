@@ -1,9 +1,18 @@
-"""Learner-facing checks on EC2 networking: VPCs, subnets, routes, security groups, reachability.
+"""Learner-facing checks on EC2 networking: VPCs, subnets, routes, security groups, network ACLs,
+reachability.
 
 Each check returns None when the requirement holds and raises ``CheckFailed`` otherwise,
 naming the learner's real ids. Notebooks use them as ``from grader.checks import ec2 as check``.
 """
 
+from .network_acls import (
+    nacl_associated,
+    nacl_behaves,
+    nacl_evaluator_agrees,
+    packets,
+    reachable_from_internet,
+    sg_evaluator_agrees,
+)
 from .reachability import explain, not_reachable_from_internet, reachability_agrees
 from .routes import subnet_is_isolated, subnet_is_public, subnet_uses_nat
 from .security_groups import sg_allows, sg_ingress_only
@@ -17,8 +26,9 @@ from .vpc import (
 )
 
 __all__ = [
-    "MAP_PUBLIC_IP_HINTS", "explain", "maps_public_ip", "not_reachable_from_internet",
-    "reachability_agrees", "sg_allows", "sg_ingress_only", "subnet_is_isolated",
+    "MAP_PUBLIC_IP_HINTS", "explain", "maps_public_ip", "nacl_associated", "nacl_behaves",
+    "nacl_evaluator_agrees", "not_reachable_from_internet", "packets", "reachable_from_internet",
+    "reachability_agrees", "sg_allows", "sg_evaluator_agrees", "sg_ingress_only", "subnet_is_isolated",
     "subnet_is_public", "subnet_plan", "subnet_uses_nat", "subnets_cover", "vpc_dns_enabled",
     "vpc_has_cidr",
 ]

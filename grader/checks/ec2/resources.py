@@ -25,6 +25,7 @@ _ID_KINDS = {  # prefix -> (kind, where the create call returns the id)
     "sg": ("security group", '["GroupId"]'),
     "igw": ("internet gateway", '["InternetGateway"]["InternetGatewayId"]'),
     "nat": ("NAT gateway", '["NatGateway"]["NatGatewayId"]'),
+    "acl": ("network ACL", '["NetworkAcl"]["NetworkAclId"]'),
 }
 
 
