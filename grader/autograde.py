@@ -18,7 +18,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde
 
 from grader import gradebooks, integrity, messages
-from grader.course import Topic, topic_of
+from grader.course import Topic, grade_id, topic_of
 from grader.nbconfig import course_config, put_tools_on_path, run_converter
 from grader.results import NotebookResult, TestResult
 
@@ -65,7 +65,7 @@ def _read(path: Path, root: Path) -> _Submission:
 
 
 def _grade_ids(nb) -> list[str]:
-    return [cell.metadata.get("nbgrader", {}).get("grade_id", "") for cell in nb.cells]
+    return [grade_id(cell) for cell in nb.cells]
 
 
 def _grade_topic(topic: Topic, group: list[_Submission]) -> None:
@@ -97,7 +97,8 @@ def _collect(sub: _Submission, topic: Topic, source, gradebook: Gradebook, grade
         sub.result.problems.append(f"{sub.path} could not be graded: {messages.grading_failure(log)}")
         return
     outputs = messages.errors_by_cell(nbformat.read(graded, as_version=4))
-    for grade in sorted(record.grades, key=lambda g: _order(source, g.name)):
+    order = {name: index for index, name in enumerate(_grade_ids(source))}
+    for grade in sorted(record.grades, key=lambda g: order.get(g.name, len(order))):
         if grade.max_score == 0:
             continue
         score = grade.score or 0.0
@@ -109,7 +110,3 @@ def _collect(sub: _Submission, topic: Topic, source, gradebook: Gradebook, grade
     sub.result.max_score = sum(test.max_score for test in sub.result.tests)
     sub.result.graded = True
 
-
-def _order(nb, grade_id: str) -> int:
-    ids = _grade_ids(nb)
-    return ids.index(grade_id) if grade_id in ids else len(ids)

@@ -13,6 +13,11 @@ from pathlib import Path
 TOPIC_DIR = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*$")
 
 
+def grade_id(cell) -> str:
+    """The cell's nbgrader id, or "" for a cell nbgrader does not track."""
+    return cell.metadata.get("nbgrader", {}).get("grade_id", "")
+
+
 def find_root(start: Path | None = None) -> Path:
     """The repository root: the nearest folder, from ``start`` up, that holds ``course/``."""
     here = (start or Path.cwd()).resolve()

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 
+from nbgrader.utils import is_solution
+
+from grader.course import grade_id
 from grader.nbconfig import CELL_TIMEOUT
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -23,10 +26,9 @@ def errors_by_cell(nb) -> dict[str, tuple[str, str]]:
     """grade_id -> (error name, error value) of the last error each graded cell raised."""
     errors = {}
     for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         for output in cell.get("outputs", []):
-            if grade_id and output.get("output_type") == "error":
-                errors[grade_id] = (output["ename"], _ANSI.sub("", output["evalue"]))
+            if grade_id(cell) and output.get("output_type") == "error":
+                errors[grade_id(cell)] = (output["ename"], _ANSI.sub("", output["evalue"]))
     return errors
 
 
@@ -46,13 +48,12 @@ def learner_message(error: tuple[str, str] | None) -> str:
 
 def answer_cell_errors(errors: dict[str, tuple[str, str]], source) -> list[str]:
     """One note per answer cell that raised something other than the stub's error."""
-    answers = [cell.metadata["nbgrader"]["grade_id"] for cell in source.cells
-               if cell.metadata.get("nbgrader", {}).get("solution")]
+    answers = [grade_id(cell) for cell in source.cells if is_solution(cell)]
     notes = []
-    for grade_id in answers:
-        name, value = errors.get(grade_id, ("", ""))
+    for answer in answers:
+        name, value = errors.get(answer, ("", ""))
         if name and name != "NotImplementedError":
-            notes.append(f"answer cell {grade_id}: {learner_message((name, value))}")
+            notes.append(f"answer cell {answer}: {learner_message((name, value))}")
     return notes
 
 

@@ -16,6 +16,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 
+from grader.course import grade_id
 from grader.feedback import TRACEBACK_METADATA
 
 SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
@@ -57,7 +58,7 @@ class RestoreDeletedCells(NbGraderPreprocessor):
         for original in nbformat.read(source_path, as_version=4).cells:
             if not utils.is_locked(original):
                 continue
-            index = _index_of(nb, original.metadata["nbgrader"]["grade_id"])
+            index = _index_of(nb, grade_id(original))
             if index is None:
                 nb.cells.insert(position, copy.deepcopy(original))
                 index = position
@@ -65,11 +66,8 @@ class RestoreDeletedCells(NbGraderPreprocessor):
         return nb, resources
 
 
-def _index_of(nb, grade_id: str) -> int | None:
-    for index, cell in enumerate(nb.cells):
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
-            return index
-    return None
+def _index_of(nb, wanted: str) -> int | None:
+    return next((index for index, cell in enumerate(nb.cells) if grade_id(cell) == wanted), None)
 
 
 class RestoreHiddenTests(NbGraderPreprocessor):
@@ -89,8 +87,7 @@ class RestoreHiddenTests(NbGraderPreprocessor):
                 return nb, resources
             sources = {cell.name: cell.source for cell in notebook.source_cells if cell.locked}
         for cell in nb.cells:
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            original = sources.get(grade_id)
+            original = sources.get(grade_id(cell))
             if original is not None and cell.source == without_hidden_tests(original):
                 cell.source = original
         return nb, resources

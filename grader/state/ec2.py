@@ -132,18 +132,25 @@ def _route_table(table: dict) -> RouteTable:
     return RouteTable(table["RouteTableId"], table["VpcId"], routes)
 
 
+def security_group_rule(entry: dict) -> Rule | None:
+    """One ``describe_security_group_rules`` entry for the simulator; None for a prefix-list
+    rule, which names neither a CIDR nor a group."""
+    rule = Rule(
+        protocol=protocol_name(entry["IpProtocol"]),
+        from_port=entry.get("FromPort", -1),
+        to_port=entry.get("ToPort", -1),
+        cidr=entry.get("CidrIpv4") or entry.get("CidrIpv6"),
+        group_id=entry.get("ReferencedGroupInfo", {}).get("GroupId"),
+    )
+    return rule if rule.cidr or rule.group_id else None
+
+
 def _security_groups(groups: list[dict], rules: list[dict]) -> dict:
     ingress = {g["GroupId"]: [] for g in groups}
     egress = {g["GroupId"]: [] for g in groups}
     for entry in rules:
-        rule = Rule(
-            protocol=protocol_name(entry["IpProtocol"]),
-            from_port=entry.get("FromPort", -1),
-            to_port=entry.get("ToPort", -1),
-            cidr=entry.get("CidrIpv4") or entry.get("CidrIpv6"),
-            group_id=entry.get("ReferencedGroupInfo", {}).get("GroupId"),
-        )
-        if rule.cidr or rule.group_id:  # prefix-list rules name neither
+        rule = security_group_rule(entry)
+        if rule:
             (egress if entry["IsEgress"] else ingress)[entry["GroupId"]].append(rule)
     return {
         g["GroupId"]: SecurityGroup(

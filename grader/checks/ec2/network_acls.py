@@ -18,7 +18,7 @@ from itertools import product
 from grader.checks.base import Message
 from grader.checks.reference import agrees_with_reference
 from grader.sim import network as sim
-from grader.state.ec2 import endpoint, network_acl, protocol_name, read_network
+from grader.state.ec2 import endpoint, network_acl, read_network, security_group_rule
 
 from .resources import describe_subnet, existing, ingress_rules, require_id
 
@@ -126,10 +126,10 @@ def reference_sg_allows(rules, packet) -> bool:
     if packet.get("reply"):
         return True
     ingress, egress = [], []
-    for rule in rules:
-        (egress if rule["IsEgress"] else ingress).append(sim.Rule(
-            protocol_name(rule["IpProtocol"]), rule.get("FromPort", -1), rule.get("ToPort", -1),
-            cidr=rule.get("CidrIpv4")))
+    for entry in rules:
+        rule = security_group_rule(entry)
+        if rule:
+            (egress if entry["IsEgress"] else ingress).append(rule)
     network = sim.Network(security_groups={LEARNER_GROUP: sim.SecurityGroup(
         LEARNER_GROUP, "vpc-learner", tuple(ingress), tuple(egress))})
     return sim.sg_allows(network, (LEARNER_GROUP,), ingress=packet["direction"] == "inbound",
