@@ -41,6 +41,9 @@ _WARM_UP_CALLS = {
     "s3": ("list_buckets", {}),
     "iam": ("list_roles", {}),
     "sts": ("get_caller_identity", {}),
+    "logs": ("describe_log_groups", {}),
+    "wafv2": ("list_web_acls", {"Scope": "REGIONAL"}),
+    "elbv2": ("describe_load_balancers", {}),
 }
 _NOISY_MODULES = r"(moto|botocore|boto3|responses|werkzeug|nbformat)(\.|$)"
 
