@@ -57,14 +57,14 @@ def _read(path: Path, root: Path) -> _Submission:
         sub.result.problems.append(f"{path} is not a readable notebook ({type(error).__name__}): "
                                    "restore it from a backup or from exercises/")
         return sub
-    sub.topic = topic_of(_grade_ids(sub.nb), root)
+    sub.topic = topic_of(grade_ids(sub.nb), root)
     if sub.topic is None:
         sub.result.problems.append(f"{path} is not a notebook of this course: it has no graded "
                                    "cells of any topic")
     return sub
 
 
-def _grade_ids(nb) -> list[str]:
+def grade_ids(nb) -> list[str]:
     return [grade_id(cell) for cell in nb.cells]
 
 
@@ -84,29 +84,29 @@ def _grade_topic(topic: Topic, group: list[_Submission]) -> None:
         with Gradebook(f"sqlite:///{db}") as gradebook:
             for sub in group:
                 graded = course / "autograded" / sub.student / topic.slug / topic.notebook.name
-                _collect(sub, topic, source, gradebook, graded, log)
+                collect(sub.result, gradebook, topic, sub.student, source, graded, log)
 
 
-def _collect(sub: _Submission, topic: Topic, source, gradebook: Gradebook, graded: Path,
-             log: str) -> None:
+def collect(result: NotebookResult, gradebook: Gradebook, topic: Topic, student: str, source,
+            graded: Path, log: str) -> None:
+    """Fill ``result`` with what nbgrader recorded for ``student``'s notebook of ``topic``."""
     try:
-        record = gradebook.find_submission_notebook(topic.slug, topic.slug, sub.student)
+        record = gradebook.find_submission_notebook(topic.slug, topic.slug, student)
     except MissingEntry:
         record = None
     if record is None or not graded.exists():
-        sub.result.problems.append(f"{sub.path} could not be graded: {messages.grading_failure(log)}")
+        result.problems.append(f"{result.notebook} could not be graded: {messages.grading_failure(log)}")
         return
     outputs = messages.errors_by_cell(nbformat.read(graded, as_version=4))
-    order = {name: index for index, name in enumerate(_grade_ids(source))}
+    order = {name: index for index, name in enumerate(grade_ids(source))}
     for grade in sorted(record.grades, key=lambda g: order.get(g.name, len(order))):
         if grade.max_score == 0:
             continue
         score = grade.score or 0.0
         passed = grade.auto_score is not None and score >= grade.max_score
         message = "" if passed else messages.learner_message(outputs.get(grade.name))
-        sub.result.tests.append(TestResult(grade.name, score, grade.max_score, passed, message))
-    sub.result.problems.extend(messages.answer_cell_errors(outputs, source))
-    sub.result.score = sum(test.score for test in sub.result.tests)
-    sub.result.max_score = sum(test.max_score for test in sub.result.tests)
-    sub.result.graded = True
-
+        result.tests.append(TestResult(grade.name, score, grade.max_score, passed, message))
+    result.problems.extend(messages.answer_cell_errors(outputs, source))
+    result.score = sum(test.score for test in result.tests)
+    result.max_score = sum(test.max_score for test in result.tests)
+    result.graded = True
