@@ -9,7 +9,7 @@ and ``autograded/``, GenerateFeedback writes ``feedback/`` (hidden tests scrubbe
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -40,18 +40,19 @@ class Outcome:
     result: NotebookResult
     seconds: float = 0.0
     feedback: str = ""  # path of the feedback page, relative to the course folder
-    log: list[str] = field(default_factory=list)
 
 
 def grade(job: Job, root: str, db_url: str) -> Outcome:
     """Autograde ``job`` in the course folder ``root`` and write its feedback page."""
-    started = time.monotonic()
     put_tools_on_path()
     topic = Topic(job.topic, Path(root) / "course" / job.topic)
     source = nbformat.read(topic.notebook, as_version=4)
+    setup = next(cell.source for cell in source.cells if cell.cell_type == "code")
+    ensure_kernel(topic.slug, setup)  # once per worker and topic: not this notebook's time
+    started = time.monotonic()
     outcome = Outcome(job, NotebookResult(notebook=job.notebook))
     config = batch_config(root, db_url)
-    log = _autograde(config, topic, job.student, source)
+    log = _autograde(config, topic, job.student, setup)
     submitted = Path(root) / "submitted" / job.student / job.topic / topic.notebook.name
     graded = Path(root) / "autograded" / job.student / job.topic / topic.notebook.name
     with Gradebook(db_url) as gradebook:
@@ -76,10 +77,8 @@ def batch_config(root: str, db_url: str):
     return config
 
 
-def _autograde(config, topic: Topic, student: str, source) -> str:
+def _autograde(config, topic: Topic, student: str, setup: str) -> str:
     """Run Autograde; a warm kernel that broke is started again, once."""
-    setup = next(cell.source for cell in source.cells if cell.cell_type == "code")
-    ensure_kernel(topic.slug, setup)
     log = run_converter(Autograde, config, assignment_id=topic.slug, student_id=student)[1]
     if KERNEL_STOPPED in log:
         ensure_kernel(topic.slug, setup, restart=True)

@@ -16,6 +16,7 @@ Run as ``python -m grader.batch.warm``; :class:`WarmKernel` is the parent's side
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import pkgutil
@@ -24,6 +25,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from importlib import import_module
 
@@ -36,6 +38,7 @@ MEMORY_HEADROOM = 2 * 1024**3
 #: Fresh children a notebook may use; each one marks one more cell as failed.
 MAX_ATTEMPTS = 4
 #: Imported before forking, so that no notebook pays for them.
+_PR_SET_PDEATHSIG = 1
 #: How a zygote's unexpected end is reported (and recognised in nbgrader's log).
 KERNEL_STOPPED = "the warm kernel stopped unexpectedly"
 _WARM_MODULES = ("pandas", "matplotlib.pyplot", "IPython.display")
@@ -44,10 +47,14 @@ _WARM_PACKAGES = ("grader.checks", "grader.scenarios", "grader.sim", "grader.sta
 
 
 class WarmKernel:
-    """The parent's handle on one zygote process, warmed with a topic's setup cell."""
+    """The parent's handle on one zygote process, warmed with a topic's setup cell.
+
+    Safe to share between threads (a Dask worker may run several tasks at once): one
+    notebook at a time goes through the pipe.
+    """
 
     def __init__(self, setup_source: str, cwd: str, timeout: float):
-        self.timeout = timeout
+        self._lock = threading.Lock()
         self._process = subprocess.Popen(
             [sys.executable, "-m", "grader.batch.warm"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=cwd)
@@ -67,9 +74,10 @@ class WarmKernel:
 
     def _ask(self, message: dict) -> dict:
         try:
-            self._process.stdin.write(json.dumps(message) + "\n")
-            self._process.stdin.flush()
-            line = self._process.stdout.readline()
+            with self._lock:
+                self._process.stdin.write(json.dumps(message) + "\n")
+                self._process.stdin.flush()
+                line = self._process.stdout.readline()
         except (BrokenPipeError, OSError):
             line = ""
         if not line:
@@ -82,6 +90,7 @@ class WarmKernel:
 
 def serve() -> None:
     """The zygote's loop: warm up with the first message, then run one notebook per message."""
+    _die_with_parent()
     requests = os.fdopen(os.dup(0), "r")
     replies = os.fdopen(os.dup(1), "w")
     _point_standard_streams_at_devnull()
@@ -131,6 +140,7 @@ def _run_notebook(shell, sources, timeout, cwd, protocol) -> list[dict]:
 def _child(shell, sources, timeout, cwd, failed, write_end) -> None:
     """Run every cell and report each as one JSON line; never returns."""
     try:
+        _die_with_parent()
         os.chdir(cwd)
         _limit_memory()
         shell.execution_count = 1
@@ -210,6 +220,14 @@ def _import_warm_modules() -> None:
     for module in pkgutil.walk_packages(grader.__path__, "grader."):
         if module.name.startswith(_WARM_PACKAGES):
             import_module(module.name)
+
+
+def _die_with_parent() -> None:
+    """Linux: be killed when the parent goes, so no endless loop outlives a stopped run."""
+    try:
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
 
 
 def _point_standard_streams_at_devnull() -> None:

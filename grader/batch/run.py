@@ -1,0 +1,158 @@
+"""``grader grade``: a cohort's submissions in; gradebook, reports and feedback out.
+
+The output folder is an ordinary nbgrader course folder (``course/``, ``submitted/``,
+``autograded/``, ``feedback/``, the gradebook), so nbgrader's own tools keep working on it,
+plus ``grades.csv``, ``problems.csv``, ``summary.json`` and ``report.html``.
+
+Notebooks are graded in parallel: by local worker processes (one per core by default) or, with
+a scheduler address, by the workers of a Dask cluster sharing the folder and a gradebook
+server. Whatever happens to one notebook is reported for that notebook; the cohort goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.converters import GenerateAssignment
+from tqdm import tqdm
+
+from grader.batch.grading import Job, Outcome, grade
+from grader.batch.store import OutcomeStore
+from grader.batch.submissions import Submission, discover
+from grader.course import Topic, find_root
+from grader.errors import GradingError
+from grader.nbconfig import course_config, put_tools_on_path, run_converter
+from grader.results import NotebookResult
+from grader.startup import quiet_and_quick
+
+#: How many worker deaths a notebook may be involved in before it is reported, not retried.
+MAX_WORKER_DEATHS = 2
+
+
+@dataclass
+class Cohort:
+    outcomes: list[Outcome] = field(default_factory=list)
+    rejected: list[Submission] = field(default_factory=list)  # not gradable: the reason is in each
+    notes: list[Submission] = field(default_factory=list)  # graded, with something to know
+    reused: int = 0  # graded in an earlier run and unchanged since
+
+
+def grade_cohort(inputs: Path, out: Path, *, workers: int | None = None, db_url: str | None = None,
+                 scheduler: str | None = None, progress: bool = True) -> Cohort:
+    """Grade every notebook found in ``inputs`` into the course folder ``out``."""
+    from grader.batch import reports
+
+    put_tools_on_path()
+    root, out = find_root(), out.resolve()
+    scratch = out / ".grader" / "scratch"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    found = discover(inputs.resolve(), root, scratch)
+    gradable = [s for s in found if not s.problem]
+    db_url = db_url or f"sqlite:///{out / 'gradebook.db'}"
+    topics = sorted({s.topic for s in gradable}, key=lambda t: t.slug)
+    _copy_sources(topics, out)
+    _register_assignments(topics, out, db_url)
+    jobs = [_place(submission, out) for submission in gradable]
+    store = OutcomeStore(out)
+    outcomes = {job: store.load(job) for job in jobs}
+    todo = sorted((job for job, done in outcomes.items() if done is None), key=lambda j: j.topic)
+    cohort = Cohort(rejected=[s for s in found if s.problem], notes=[s for s in gradable if s.note],
+                    reused=len(jobs) - len(todo))
+    runner = _on_cluster(todo, str(out), db_url, scheduler) if scheduler else \
+        _locally(todo, str(out), db_url, workers or os.cpu_count() or 1)
+    for outcome in tqdm(runner, total=len(todo), unit="notebook", disable=not progress,
+                        desc="grading", dynamic_ncols=True):
+        store.save(outcome)
+        outcomes[outcome.job] = outcome
+    cohort.outcomes = [outcomes[job] for job in jobs]
+    reports.write(out, cohort)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return cohort
+
+
+def _copy_sources(topics: list[Topic], out: Path) -> None:
+    for topic in topics:
+        shutil.copytree(topic.folder, out / "course" / topic.slug, dirs_exist_ok=True)
+
+
+def _register_assignments(topics: list[Topic], out: Path, db_url: str) -> None:
+    """Record each topic's assignment in the gradebook once (nbgrader's generate_assignment)."""
+    with Gradebook(db_url) as gradebook:
+        missing = [t for t in topics if not _has_assignment(gradebook, t.slug)]
+    for topic in missing:
+        ok, log = run_converter(GenerateAssignment, course_config(str(out), db_url),
+                                assignment_id=topic.slug)
+        if not ok:
+            raise GradingError(f"could not record {topic.slug} in the gradebook:\n{log}")
+
+
+def _has_assignment(gradebook: Gradebook, slug: str) -> bool:
+    try:
+        gradebook.find_assignment(slug)
+    except MissingEntry:
+        return False
+    return True
+
+
+def _place(submission: Submission, out: Path) -> Job:
+    """Put the notebook where nbgrader expects it (unless it is already there)."""
+    slug = submission.topic.slug
+    target = out / "submitted" / submission.student / slug / f"{slug}.ipynb"
+    if submission.path.resolve() != target.resolve():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(submission.path, target)
+    return Job(submission.student, slug, str(submission.path), submission.digest)
+
+
+def _locally(jobs: list[Job], root: str, db_url: str, workers: int) -> Iterator[Outcome]:
+    """Worker processes; a worker that dies is replaced and its notebooks are tried again."""
+    deaths: Counter[Job] = Counter()
+    pending = jobs
+    while pending:
+        retry = []
+        with ProcessPoolExecutor(min(workers, len(pending)), mp_context=get_context("spawn"),
+                                 initializer=quiet_and_quick) as pool:
+            futures = {pool.submit(grade, job, root, db_url): job for job in pending}
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    deaths[job] += 1
+                    if deaths[job] < MAX_WORKER_DEATHS:
+                        retry.append(job)
+                    else:
+                        yield failed(job, "a grading worker died twice while this notebook was in "
+                                          "its queue (out of memory?)")
+                except Exception as error:  # one notebook's failure must not stop the cohort
+                    yield failed(job, f"grading stopped with {type(error).__name__}: {error}")
+        pending = retry
+
+
+def _on_cluster(jobs: list[Job], root: str, db_url: str, address: str) -> Iterator[Outcome]:
+    """Tasks on a Dask cluster whose workers see ``root`` and reach the gradebook server."""
+    from distributed import Client
+    from distributed import as_completed as completed
+
+    with Client(address) as client:
+        futures = {client.submit(grade, job, root, db_url, pure=False, retries=1): job for job in jobs}
+        for future in completed(list(futures)):
+            try:
+                yield future.result()
+            except Exception as error:  # reported per notebook, like a local failure
+                yield failed(futures[future], f"grading stopped with {type(error).__name__}: {error}")
+
+
+def failed(job: Job, reason: str) -> Outcome:
+    """The outcome of a notebook that could not be graded at all."""
+    return Outcome(job, NotebookResult(notebook=job.notebook, problems=[reason]))
