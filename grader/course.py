@@ -19,9 +19,14 @@ def grade_id(cell) -> str:
 
 
 def find_root(start: Path | None = None) -> Path:
-    """The repository root: the nearest folder, from ``start`` up, that holds ``course/``."""
+    """The repository root: the nearest folder, from ``start`` (default: the working folder)
+    up, that holds ``course/``; else the repository this package was installed from, so
+    ``grader grade`` also works from a teacher's grading folder."""
     here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
+    candidates = [here, *here.parents]
+    if start is None:
+        candidates.append(Path(__file__).resolve().parent.parent)
+    for folder in candidates:
         if (folder / "course").is_dir() and (folder / "pyproject.toml").is_file():
             return folder
     raise FileNotFoundError(f"no course/ folder above {here}: run this inside the course repository")
