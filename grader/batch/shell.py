@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from contextlib import contextmanager
 
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
@@ -25,11 +26,25 @@ class CellTimeoutError(Exception):
 
 
 class _Recorder:
-    """The outputs of the cell being run, capped in size."""
+    """The outputs of the cell being run, capped in size. Stream text is kept in pieces and
+    joined once at the end: a loop printing 100,000 lines must not cost quadratic time."""
 
     def __init__(self):
-        self.outputs: list[dict] = []
+        self._outputs: list[dict] = []
         self.chars = 0
+
+    @property
+    def outputs(self) -> list[dict]:
+        for output in self._outputs:
+            if isinstance(output.get("text"), list):
+                output["text"] = "".join(output["text"])
+        return self._outputs
+
+    def clear(self) -> None:
+        self._outputs.clear()
+
+    def error(self, output: dict) -> None:
+        self._outputs.append(output)
 
     def stream(self, name: str, text: str) -> None:
         if self.chars >= MAX_OUTPUT_CHARS or not text:
@@ -38,16 +53,16 @@ class _Recorder:
         if len(text) > room:
             text = text[:room] + f"\n[output cut at {MAX_OUTPUT_CHARS:,} characters]\n"
         self.chars += len(text)
-        last = self.outputs[-1] if self.outputs else None
+        last = self._outputs[-1] if self._outputs else None
         if last and last["output_type"] == "stream" and last["name"] == name:
-            last["text"] += text
+            last["text"].append(text)
         else:
-            self.outputs.append({"output_type": "stream", "name": name, "text": text})
+            self._outputs.append({"output_type": "stream", "name": name, "text": [text]})
 
     def rich(self, output_type: str, data: dict, metadata: dict | None, **extra) -> None:
         self.chars += sum(len(str(value)) for value in data.values())
         if self.chars < MAX_OUTPUT_CHARS:
-            self.outputs.append({"output_type": output_type, "data": data,
+            self._outputs.append({"output_type": output_type, "data": data,
                                  "metadata": metadata or {}, **extra})
 
 
@@ -79,7 +94,7 @@ class _Publisher(DisplayPublisher):
         self.shell.recorder.rich("display_data", data, metadata)
 
     def clear_output(self, wait=False):
-        self.shell.recorder.outputs.clear()
+        self.shell.recorder.clear()
 
 
 class _DisplayHook(DisplayHook):
@@ -103,8 +118,14 @@ class RecordingShell(InteractiveShell):
         sys.stdout = _Stream(lambda: self.recorder, "stdout")
         sys.stderr = _Stream(lambda: self.recorder, "stderr")
 
+    @contextmanager
+    def _tee(self, channel):
+        """IPython 9 also copies every printed line into its history, which costs more than
+        the print itself and keeps a runaway loop's output in memory: not here."""
+        yield
+
     def _showtraceback(self, etype, evalue, stb):
-        self.recorder.outputs.append({"output_type": "error", "ename": etype.__name__,
+        self.recorder.error({"output_type": "error", "ename": etype.__name__,
                                       "evalue": str(evalue), "traceback": list(stb)})
 
     def run(self, source: str, timeout: float) -> list[dict]:

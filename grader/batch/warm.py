@@ -31,8 +31,8 @@ from importlib import import_module
 
 from grader.errors import GradingError
 
-#: Seconds a child gets beyond the cell time limit to stop by itself before it is killed.
-GRACE = 5
+#: Share of the cell time limit a child gets beyond it to stop by itself before it is killed.
+GRACE = 0.25
 #: Address space a child may add to the zygote's before MemoryError.
 MEMORY_HEADROOM = 2 * 1024**3
 #: Fresh children a notebook may use; each one marks one more cell as failed.
@@ -161,7 +161,7 @@ def _follow(pid: int, read_end: int, results: list, timeout: float) -> tuple[int
     """Collect a child's cell results; on a death or a hang, return (cell index, reason)."""
     buffer = b""
     index = 0
-    deadline = time.monotonic() + timeout + GRACE
+    deadline = time.monotonic() + timeout * (1 + GRACE)
     try:
         while index < len(results):
             ready, _, _ = select.select([read_end], [], [], max(0.0, deadline - time.monotonic()))
@@ -178,7 +178,7 @@ def _follow(pid: int, read_end: int, results: list, timeout: float) -> tuple[int
                 line, buffer = buffer.split(b"\n", 1)
                 results[index] = json.loads(line)
                 index += 1
-                deadline = time.monotonic() + timeout + GRACE
+                deadline = time.monotonic() + timeout * (1 + GRACE)
         os.waitpid(pid, 0)
         return None
     finally:
