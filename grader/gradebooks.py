@@ -22,12 +22,17 @@ from grader.nbconfig import course_config, run_converter
 
 def prepared(topic: Topic, course_root: Path) -> Path:
     """A gradebook at ``course_root/gradebook.db`` that knows ``topic``'s assignment."""
-    template = cache_dir("gradebooks") / f"{topic.slug}-{fingerprint(topic)}.db"
-    if not template.exists():
-        _create(topic, template)
     db = course_root / "gradebook.db"
-    shutil.copyfile(template, db)
+    shutil.copyfile(template(topic), db)
     return db
+
+
+def template(topic: Topic) -> Path:
+    """The cached SQLite gradebook that knows only ``topic``'s assignment: copy, never write."""
+    path = cache_dir("gradebooks") / f"{topic.slug}-{fingerprint(topic)}.db"
+    if not path.exists():
+        _create(topic, path)
+    return path
 
 
 def _create(topic: Topic, template: Path) -> None:

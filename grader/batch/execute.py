@@ -6,13 +6,17 @@ behave exactly as with ``nbgrader autograde``; only where the cells run changes.
 
 from __future__ import annotations
 
+import atexit
+
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from grader.batch.warm import WarmKernel
 from grader.nbconfig import CELL_TIMEOUT
 
-_kernels: dict[str, WarmKernel] = {}
+#: Warm kernels a worker keeps; jobs come sorted by topic, so older ones are rarely needed again.
+MAX_KERNELS = 2
+_kernels: dict[str, WarmKernel] = {}  # in order of last use
 
 
 class WarmExecute(NbGraderPreprocessor):
@@ -33,10 +37,13 @@ def ensure_kernel(topic: str, setup_source: str, *, restart: bool = False) -> No
     """Start this process's warm kernel for ``topic`` (once, or again after a failure)."""
     if restart and topic in _kernels:
         _kernels.pop(topic).close()
-    if topic not in _kernels:
-        _kernels[topic] = WarmKernel(setup_source, ".", CELL_TIMEOUT)
+    kernel = _kernels.pop(topic, None) or WarmKernel(setup_source, ".", CELL_TIMEOUT)
+    _kernels[topic] = kernel
+    while len(_kernels) > MAX_KERNELS:
+        _kernels.pop(next(iter(_kernels))).close()
 
 
+@atexit.register
 def close_kernels() -> None:
     while _kernels:
         _kernels.popitem()[1].close()

@@ -25,6 +25,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import GenerateAssignment
 from tqdm import tqdm
 
+from grader import gradebooks
 from grader.batch.grading import Job, Outcome, grade
 from grader.batch.store import OutcomeStore
 from grader.batch.submissions import Submission, discover
@@ -86,7 +87,15 @@ def _copy_sources(topics: list[Topic], out: Path) -> None:
 
 
 def _register_assignments(topics: list[Topic], out: Path, db_url: str) -> None:
-    """Record each topic's assignment in the gradebook once (nbgrader's generate_assignment)."""
+    """Record each topic's assignment in the gradebook once (nbgrader's generate_assignment).
+
+    A new SQLite gradebook starts as a copy of the first topic's cached one, which saves
+    creating the database and generating that topic.
+    """
+    sqlite_file = Path(db_url.removeprefix("sqlite:///")) if db_url.startswith("sqlite:///") else None
+    if topics and sqlite_file and not sqlite_file.exists():
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(gradebooks.template(topics[0]), sqlite_file)
     with Gradebook(db_url) as gradebook:
         missing = [t for t in topics if not _has_assignment(gradebook, t.slug)]
     for topic in missing:
