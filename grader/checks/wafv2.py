@@ -120,6 +120,10 @@ IP_SET_MISSING = Message(
     "The IP sets web ACL {name} references exist", "an IP set for every IPSetReferenceStatement",
     "{missing} does not exist", "Create the IP set first and reference the ARN create_ip_set "
     "returned.")
+REFUSED = Message(
+    "Web ACL {name} is one the real AWS WAF would accept",
+    "a configuration AWS WAF accepts (this mock accepts more than AWS does)", "{problem}",
+    "Fix what the message names: in a real account, the create or update call would fail.")
 NOT_ASSOCIATED = Message(
     "Load balancer {resource} is protected by web ACL {name}",
     "{name} associated with {resource}", "{found}",
@@ -155,6 +159,9 @@ def read_web_acl(session, web_acl_arn) -> tuple[dict, dict]:
         if code != "WAFNonexistentItemException":
             raise
         raise WEB_ACL_MISSING.fail(arn=web_acl_arn, code=code) from None
+    problems = sim.config_problems(web_acl)
+    if problems:
+        raise REFUSED.fail(name=web_acl["Name"], problem="; ".join(problems))
     scope = state.parse_arn(web_acl_arn)["Scope"]
     known = state.ip_sets(session, scope)
     missing = [arn for arn in state.referenced_ip_sets(web_acl) if arn not in known]

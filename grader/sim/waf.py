@@ -202,6 +202,38 @@ class _RateCounter:
         return len(times) > self.limit
 
 
+# -- what AWS would refuse -----------------------------------------------------------------------
+
+def config_problems(web_acl: dict) -> list[str]:
+    """What the real AWS WAF API would refuse in ``web_acl`` (moto accepts it all, as of 2026):
+    rule names or priorities used twice, a rule group without ``OverrideAction``, another rule
+    without ``Action``, a rate limit below 10 or an evaluation window AWS does not offer."""
+    rules = web_acl.get("Rules", [])
+    problems = []
+    for key in ("Name", "Priority"):
+        values = [r[key] for r in rules]
+        problems += [f"{key.lower()} {value!r} is used by more than one rule"
+                     for value in sorted(set(values), key=str) if values.count(value) > 1]
+    for rule in rules:
+        (kind, body), = rule["Statement"].items()
+        name = rule["Name"]
+        if kind in ("ManagedRuleGroupStatement", "RuleGroupReferenceStatement"):
+            if "OverrideAction" not in rule or "Action" in rule:
+                problems.append(f"rule {name} runs a rule group: it takes an OverrideAction "
+                                "({'None': {}} or {'Count': {}}), not an Action")
+        elif "Action" not in rule:
+            problems.append(f"rule {name} has no Action")
+        if kind == "RateBasedStatement":
+            if body["Limit"] < MIN_RATE_LIMIT:
+                problems.append(f"rule {name}: Limit {body['Limit']} is below the minimum of "
+                                f"{MIN_RATE_LIMIT}")
+            window = body.get("EvaluationWindowSec", DEFAULT_WINDOW_SEC)
+            if window not in WINDOWS_SEC:
+                problems.append(f"rule {name}: EvaluationWindowSec {window} is not one of "
+                                f"{', '.join(map(str, WINDOWS_SEC))}")
+    return problems
+
+
 # -- the web ACL --------------------------------------------------------------------------------
 
 def evaluate(web_acl: dict, requests, ip_sets: dict) -> list[Verdict]:

@@ -283,3 +283,19 @@ def test_logs_to_cloudwatch_wants_a_log_group_not_a_bucket(session, waf, web_acl
     found = failure(checks.logs_to_cloudwatch, session, web_acl_arn)
     assert found["found"] == "arn:aws:s3:::aws-waf-logs-shop"
     assert found["next"] == checks.HINT_LOG_KIND
+
+
+def test_web_acl_checks_refuse_what_aws_would_refuse(session, waf):
+    """moto accepts a 15-minute window and two rules of one priority; AWS WAF refuses both."""
+    rate = {"Limit": 100, "AggregateKeyType": "IP", "EvaluationWindowSec": 900}
+    arn = waf.create_web_acl(
+        Name="lenient", Scope="REGIONAL", DefaultAction={"Allow": {}},
+        VisibilityConfig=visibility("lenient"),
+        Rules=[{"Name": name, "Priority": 0, "Action": {"Block": {}}, "VisibilityConfig": visibility(name),
+                "Statement": {"RateBasedStatement": rate}} for name in ("rate", "rate-2")])["Summary"]["ARN"]
+    found = failure(checks.web_acl_behaves, session, arn, [])
+    assert found["what"] == "Web ACL lenient is one the real AWS WAF would accept"
+    assert found["found"] == ("priority 0 is used by more than one rule; rule rate: EvaluationWindowSec "
+                              "900 is not one of 60, 120, 300, 600; rule rate-2: EvaluationWindowSec 900 "
+                              "is not one of 60, 120, 300, 600")
+    assert found["next"].startswith("Fix what the message names")

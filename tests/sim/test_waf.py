@@ -10,6 +10,7 @@ from grader.sim.waf import (
     DEFAULT_ACTION,
     Action,
     Verdict,
+    config_problems,
     evaluate,
     field_value,
     managed_group_result,
@@ -241,3 +242,27 @@ def test_rate_rule_in_count_mode_only_counts():
 def test_unmodelled_rules_are_refused_not_guessed(web_acl):
     with pytest.raises(ValueError, match="does not model"):
         evaluate(web_acl, [req(country="IR")], IP_SETS)
+
+
+# -- what AWS would refuse ----------------------------------------------------------------------
+
+def test_config_problems_none_for_a_valid_web_acl():
+    assert config_problems(acl(rule("geo", 0, GEO), group(SQLI, 1), rate("rate", 2, 10, 60))) == []
+
+
+@pytest.mark.parametrize(("web_acl", "problem"), [
+    pytest.param(acl(rule("a", 1, GEO), rule("b", 1, GEO)), "priority 1 is used by more than one rule",
+                 id="duplicate-priority"),
+    pytest.param(acl(rule("a", 1, GEO), rule("a", 2, GEO)), "name 'a' is used by more than one rule",
+                 id="duplicate-name"),
+    pytest.param(acl({**group(SQLI, 0), "Action": {"Block": {}}}),
+                 f"rule {SQLI} runs a rule group: it takes an OverrideAction", id="group-with-action"),
+    pytest.param(acl({"Name": "g", "Priority": 0, "Statement": GEO, "OverrideAction": {"None": {}}}),
+                 "rule g has no Action", id="rule-without-action"),
+    pytest.param(acl(rate("rate", 0, 5)), "rule rate: Limit 5 is below the minimum of 10",
+                 id="limit-below-10"),
+    pytest.param(acl(rate("rate", 0, 100, 900)),
+                 "rule rate: EvaluationWindowSec 900 is not one of 60, 120, 300, 600", id="window"),
+])
+def test_config_problems_names_what_aws_refuses_and_moto_accepts(web_acl, problem):
+    assert any(p.startswith(problem) for p in config_problems(web_acl))
