@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.checks.reference import DEFAULT_HINT, agrees_with_reference
+from grader.checks.reference import DEFAULT_HINT, agrees_with_reference, sequence_agrees_with_reference
 from grader.errors import CheckFailed
 from grader.scenarios.vpc import web_app
 from grader.sim.network import INTERNET, can_reach
@@ -125,3 +125,54 @@ def test_agrees_with_reference_compares_a_can_reach_answer_with_the_simulator(se
     assert caught.value.what == ("can_reach agrees with the course's reference on 3 of 4 cases; "
                                  "first miss: internet -> db:5432")
     assert (caught.value.expected, caught.value.found) == ("False", "True")
+
+
+# -- sequences ----------------------------------------------------------------------------------
+
+def running_total(values):
+    total, out = 0, []
+    for value in values:
+        total += value
+        out.append(total)
+    return out
+
+
+def test_sequence_agrees_passes_when_every_item_agrees():
+    sequence_agrees_with_reference(lambda v: tuple(running_total(v)), running_total, ([1, 2, 3],),
+                                   name="total", describe=str)
+
+
+def test_sequence_agrees_names_the_first_item_that_differs_and_counts_the_rest():
+    with pytest.raises(CheckFailed) as caught:
+        sequence_agrees_with_reference(lambda v: [1, 2, 4, 6], running_total, ([1, 1, 1, 1],),
+                                       name="total", describe=lambda i: f"item #{i}")
+    assert lines(caught.value) == [
+        "total agrees with the course's reference on 2 of 4 items of one sequence; first miss: "
+        "item #2",
+        "  Expected: 3",
+        "  Found:    4",
+        f"  Next:     {DEFAULT_HINT}",
+    ]
+
+
+def test_sequence_agrees_reports_a_learner_exception():
+    def learner(values):
+        raise KeyError("rate")
+
+    with pytest.raises(CheckFailed) as caught:
+        sequence_agrees_with_reference(learner, running_total, ([1],), name="total", describe=str)
+    assert caught.value.what == "total returns one answer per item of the sequence (1 items)"
+    assert caught.value.found == "raised KeyError: 'rate'"
+
+
+@pytest.mark.parametrize(("answer", "found"), [
+    pytest.param(None, "None (a NoneType)", id="no-return"),
+    pytest.param(3, "3 (a int)", id="a-number"),
+    pytest.param([1], "1 answers", id="too-short"),
+])
+def test_sequence_agrees_wants_one_answer_per_item(answer, found):
+    with pytest.raises(CheckFailed) as caught:
+        sequence_agrees_with_reference(lambda v: answer, running_total, ([1, 2],), name="total",
+                                       describe=str)
+    assert caught.value.found == found
+    assert caught.value.expected == "a list of 2 answers"
