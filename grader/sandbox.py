@@ -32,8 +32,8 @@ COURSE_SERVICES = (
     "acm", "applicationautoscaling", "autoscaling", "awslambda", "budgets", "ce",
     "cloudformation", "cloudfront", "cloudtrail", "cloudwatch", "codebuild", "codecommit",
     "codepipeline", "ebs", "ec2", "ecr", "ecs", "efs", "elb", "elbv2", "events", "iam", "kms",
-    "logs", "organizations", "rds", "route53", "s3", "s3control", "secretsmanager", "sns", "sqs",
-    "ssm", "sts", "wafv2",
+    "logs", "organizations", "rds", "route53", "s3", "s3control", "secretsmanager", "shield",
+    "sns", "sqs", "ssm", "sts", "wafv2",
 )
 #: One cheap call per backend that pays its import and model-loading cost up front.
 _WARM_UP_CALLS = {
@@ -44,6 +44,7 @@ _WARM_UP_CALLS = {
     "logs": ("describe_log_groups", {}),
     "wafv2": ("list_web_acls", {"Scope": "REGIONAL"}),
     "elbv2": ("describe_load_balancers", {}),
+    "shield": ("list_protections", {}),
 }
 _NOISY_MODULES = r"(moto|botocore|boto3|responses|werkzeug|nbformat)(\.|$)"
 
