@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from botocore.exceptions import ClientError
 from moto.core import enable_iam_authentication
 
 from grader import sandbox
@@ -32,6 +33,16 @@ def is_denied(error) -> bool:
     code = str(response.get("Error", {}).get("Code", ""))
     return code in DENIED_CODES or (
         response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 403 and not code)
+
+
+def attempt(session, service: str, operation: str, **params) -> str:
+    """Make one call and say how it went: ``"allowed"`` or the error code (``AccessDenied``,
+    ``NoSuchKey``, ...). For try-it cells: ``attempt(ana, "s3", "get_object", Bucket=..., Key=...)``."""
+    try:
+        getattr(session.client(service), operation)(**params)
+    except ClientError as error:
+        return str(error.response.get("Error", {}).get("Code") or "403")
+    return "allowed"
 
 
 def _require_sandbox() -> None:

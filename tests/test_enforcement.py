@@ -8,7 +8,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from grader.enforcement import as_role, as_user, enforced, is_denied
+from grader.enforcement import as_role, as_user, attempt, enforced, is_denied
 
 READ = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data/*"}]}
@@ -66,3 +66,10 @@ def test_as_role_uses_the_roles_permissions(session, reader):
 def test_is_denied(code, status, denied):
     error = ClientError({"Error": {"Code": code}, "ResponseMetadata": {"HTTPStatusCode": status}}, "Op")
     assert is_denied(error) is denied
+
+
+def test_attempt_reports_allowed_or_the_error_code(session, reader):
+    with as_user(session, reader) as ana:
+        assert attempt(ana, "s3", "get_object", Bucket="data", Key="a.csv") == "allowed"
+        assert attempt(ana, "s3", "delete_bucket", Bucket="data") == "AccessDenied"
+    assert attempt(session, "s3", "get_object", Bucket="data", Key="missing") == "NoSuchKey"

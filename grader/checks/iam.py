@@ -220,6 +220,21 @@ def guard_cases(actions, addresses, office_cidrs, exempt, sign_ins=tuple(SIGN_IN
     return cases
 
 
+def guard_decisions(guard, cases) -> list[dict]:
+    """One row per case: what the simulator decides for ``guard`` next to full access, and what
+    the exercise expects. For try-it cells: ``pd.DataFrame(check.guard_decisions(guard, cases))``."""
+    named = {**ADMIN_ACCESS, "guard": document(guard, "The guard policy")}
+    rows = []
+    for action, resource, context, allowed in cases:
+        present = {k: v for k, v in context.items() if v is not None}
+        verdict = sim.evaluate(sim.Request(action, resource, None, present), identity=named)
+        sign_in = next(k for k, v in SIGN_INS.items() if v == context.get("aws:MultiFactorAuthPresent"))
+        rows.append({"action": action, "from": context.get("aws:SourceIp"), "sign-in": sign_in,
+                     "expected": "allowed" if allowed else "denied", "decision": verdict.decision.value,
+                     "why": "; ".join(verdict.trail)})
+    return rows
+
+
 def guard_behaves(guard, cases) -> None:
     """``guard`` next to full access decides every case as expected, and alone allows nothing."""
     guard = document(guard, "The guard policy your function returned")
@@ -321,5 +336,6 @@ def _is_managed(session, finding) -> bool:
 __all__ = [
     "ADMIN_ACCESS", "SIGN_INS", "calls_behave", "customer_managed_on_group",
     "decide_agrees", "decides", "document", "group_decides", "guard_behaves", "guard_cases",
+    "guard_decisions",
     "reference_decide", "requests", "review_agrees",
 ]

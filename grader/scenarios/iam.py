@@ -18,10 +18,10 @@ def _allow(action, resource="*", **extra) -> dict:
     return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
 
 
-def team_bucket(session, bucket: str, prefix: str, group: str, members=("ana",), *,
+def team_bucket(session, bucket: str, prefix: str, group: str | None, members=("ana",), *,
                 other_bucket: str | None = None) -> dict:
-    """A bucket with objects under ``prefix`` and elsewhere (``secret/``, ``{prefix}..`` lookalike
-    excluded), a second bucket, and an IAM group whose members have no permissions yet.
+    """A bucket with objects under ``prefix`` and elsewhere, a second bucket holding a copy of
+    one object, and (unless ``group`` is None) an IAM group whose members have no permissions.
 
     Returns ``{"bucket", "prefix", "group", "members", "other_bucket", "inside", "outside"}``
     where inside/outside are object keys under the prefix and not.
@@ -35,9 +35,10 @@ def team_bucket(session, bucket: str, prefix: str, group: str, members=("ana",),
     for key in inside + outside:
         s3.put_object(Bucket=bucket, Key=key, Body=b"1,2,3\n")
     s3.put_object(Bucket=other_bucket, Key=inside[0], Body=b"old\n")
-    iam.create_group(GroupName=group)
-    for member in members:
-        add_member(session, group, member)
+    if group is not None:
+        iam.create_group(GroupName=group)
+        for member in members:
+            add_member(session, group, member)
     return {"bucket": bucket, "prefix": prefix, "group": group, "members": list(members),
             "other_bucket": other_bucket, "inside": inside, "outside": outside}
 
@@ -115,7 +116,7 @@ _TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "
                                                   "Principal": {"Service": "ec2.amazonaws.com"}}]}
 
 
-def review_account(session, team: str = "acme", *, tricky: bool = False,
+def seeded_account(session, team: str = "acme", *, tricky: bool = False,
                    bucket: str = "acme-data") -> dict:
     """A small account to review: groups, users and roles with inline and customer-managed
     policies, some granting a whole service (or everything) on every resource. ``tricky`` adds

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from grader.checks import iam as checks
-from grader.scenarios.iam import review_account, team_bucket, user_with_policy
+from grader.scenarios.iam import seeded_account, team_bucket, user_with_policy
 from grader.sim.iam_review import review
 from grader.state.iam import authorization_details
 
@@ -243,12 +243,12 @@ def reference_review(session):
 
 
 def test_review_agrees_passes_for_the_reference(session):
-    review_account(session, "acme", tricky=True)
+    seeded_account(session, "acme", tricky=True)
     checks.review_agrees(reference_review, session)
 
 
 def test_review_that_misses_not_action(session):
-    review_account(session, "acme", tricky=True)
+    seeded_account(session, "acme", tricky=True)
 
     def partial(session):
         table = reference_review(session)
@@ -262,7 +262,7 @@ def test_review_that_misses_not_action(session):
 
 
 def test_review_that_misses_a_managed_policy(session):
-    review_account(session, "acme")
+    seeded_account(session, "acme")
 
     def inline_only(session):
         table = reference_review(session)
@@ -273,7 +273,7 @@ def test_review_that_misses_a_managed_policy(session):
 
 
 def test_review_that_flags_too_much(session):
-    review_account(session, "acme", tricky=True)
+    seeded_account(session, "acme", tricky=True)
 
     def everything(session):
         return pd.concat([reference_review(session), pd.DataFrame(
@@ -311,3 +311,11 @@ def test_user_with_policy_accepts_json_text(session):
     arn = user_with_policy(session, "ci", json.dumps(READ_PREFIX))
     attached = session.client("iam").list_attached_user_policies(UserName="ci")["AttachedPolicies"]
     assert [p["PolicyArn"] for p in attached] == [arn]
+
+
+def test_guard_decisions_explain_each_case():
+    cases = checks.guard_cases(["s3:GetObject"], ["8.8.8.8"], OFFICE, EXEMPT,
+                               sign_ins=("long-term access key",))
+    assert checks.guard_decisions(guard(), cases) == [{
+        "action": "s3:GetObject", "from": "8.8.8.8", "sign-in": "long-term access key", "expected": "denied",
+        "decision": "explicitDeny", "why": "statement 0 of identity policy 'guard' denies s3:GetObject on *"}]

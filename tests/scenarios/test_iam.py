@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.scenarios.iam import review_account, team_bucket
+from grader.scenarios.iam import seeded_account, team_bucket
 from grader.sim.iam_review import review
 from grader.state.iam import authorization_details
 
@@ -18,15 +18,15 @@ def test_team_bucket(session):
     assert team["other_bucket"] == "reports-bkt-archive"
 
 
-def test_review_account_basic_and_tricky_findings(session):
-    review_account(session, "acme")
+def test_seeded_account_basic_and_tricky_findings(session):
+    seeded_account(session, "acme")
     basic = {(f.identity.split(":")[-1], f.policy) for f in review(authorization_details(session))}
     assert basic == {("group/acme-ops", "acme-admin"), ("role/acme-break-glass", "acme-admin"),
                      ("user/acme-etl", "acme-s3-full"), ("user/acme-dev", "debug")}
 
 
-def test_review_account_names_follow_the_team(session):
-    arns = review_account(session, "data", tricky=True, bucket="data-lake")
+def test_seeded_account_names_follow_the_team(session):
+    arns = seeded_account(session, "data", tricky=True, bucket="data-lake")
     assert arns["data-ci"] == "arn:aws:iam::123456789012:role/data-ci"
     flagged = {f.policy for f in review(authorization_details(session))}
     assert flagged == {"data-admin", "data-s3-full", "debug", "deploy", "audit", "regional"}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from grader.scenarios.iam import review_account
+from grader.scenarios.iam import seeded_account
 from grader.state.iam import authorization_details, group_policies, role_policies, user_policies
 
 
 def test_user_policies_include_their_groups_and_default_versions(session):
-    review_account(session, "acme", tricky=True)
+    seeded_account(session, "acme", tricky=True)
     iam = session.client("iam")
     iam.add_user_to_group(GroupName="acme-analysts", UserName="acme-intern")
     found = user_policies(session, "acme-intern")
@@ -18,7 +18,7 @@ def test_user_policies_include_their_groups_and_default_versions(session):
 
 
 def test_group_and_role_policies(session):
-    review_account(session, "acme", tricky=True)
+    seeded_account(session, "acme", tricky=True)
     assert set(group_policies(session, "acme-readers")) == {"inline:deny-delete", "acme-guardrail"}
     assert role_policies(session, "acme-orders")["inline:table"]["Statement"]["Action"] == "dynamodb:*"
 
