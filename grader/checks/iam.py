@@ -143,8 +143,17 @@ INVALID_POLICY = Message(
     "{who} is a valid IAM policy", "a policy AWS would accept", "{error}",
     "Fix the document's shape: Version 2012-10-17, Statement a list of objects with Effect, "
     "Action (or NotAction), Resource (or NotResource) and an optional Condition.")
-HINT_TOO_OPEN = "Which statement allowed it? {trail}. Narrow it, or add the condition it lacks."
-HINT_TOO_TIGHT = "{trail}. Which statement should allow it, and which part of it does not match?"
+HINT_TOO_OPEN = ("The simulator says: {trail}. Narrow that statement's Action or Resource, or add "
+                 "the condition it lacks.")
+HINT_TOO_TIGHT = ("The simulator says: {trail}. Which statement should allow it, and which of its "
+                  "parts (Action, Resource, Condition) does not match?")
+HINT_DENIED = "The simulator says: {trail}. That Deny is broader than the task: narrow it."
+GUARD_HINTS = {
+    "open": "Your guard should deny this request and does not. Is its condition true for this "
+            "request? A key shown as (absent) is missing from it: which operators are true then?",
+    "tight": "Your guard denies a request it should leave alone ({trail}). Check that statement's "
+             "actions and condition.",
+}
 
 
 def _request_text(action, resource, context) -> str:
@@ -153,10 +162,11 @@ def _request_text(action, resource, context) -> str:
 
 
 def decides(policies, cases, *, who: str = "The policy", alongside=None,
-            principal: str | None = None) -> None:
+            principal: str | None = None, hints: dict | None = None) -> None:
     """Every case is decided as expected by ``grader.sim.iam`` from ``policies`` (a document,
     a list, or ``{name: document}``) plus ``alongside`` (``{name: document}`` of other identity
-    policies in force). A context value of None means the key is absent from the request."""
+    policies in force). A context value of None means the key is absent from the request.
+    ``hints`` replaces the "Next" line: ``{"open": ..., "tight": ...}`` templates with ``{trail}``."""
     if isinstance(policies, dict) and "Statement" not in policies:
         named = dict(policies)
     elif isinstance(policies, list):
@@ -173,11 +183,14 @@ def decides(policies, cases, *, who: str = "The policy", alongside=None,
             raise INVALID_POLICY.fail(who=who, error=error) from None
         if verdict.allowed != allowed:
             trail = "; ".join(verdict.trail)
+            if hints:
+                hint = hints["open" if verdict.allowed else "tight"]
+            else:
+                hint = (HINT_TOO_OPEN if verdict.allowed else
+                        HINT_DENIED if verdict.decision is sim.Decision.EXPLICIT_DENY else HINT_TOO_TIGHT)
             raise DECIDES.fail(who=who, request=_request_text(action, resource, context),
                                expected="allowed" if allowed else "denied",
-                               found=f"{verdict.decision.value} ({trail})",
-                               hint=(HINT_TOO_OPEN if verdict.allowed else HINT_TOO_TIGHT).format(
-                                   trail=trail))
+                               found=f"{verdict.decision.value} ({trail})", hint=hint.format(trail=trail))
 
 
 def group_decides(session, group_name: str, cases, *, principal: str | None = None) -> None:
@@ -238,8 +251,10 @@ def guard_decisions(guard, cases) -> list[dict]:
 def guard_behaves(guard, cases) -> None:
     """``guard`` next to full access decides every case as expected, and alone allows nothing."""
     guard = document(guard, "The guard policy your function returned")
-    decides(guard, cases, who="The guard next to AdministratorAccess", alongside=ADMIN_ACCESS)
-    decides(guard, [(a, r, c, False) for a, r, c, _ in cases], who="The guard on its own")
+    decides(guard, cases, who="The guard next to AdministratorAccess", alongside=ADMIN_ACCESS,
+            hints=GUARD_HINTS)
+    decides(guard, [(a, r, c, False) for a, r, c, _ in cases], who="The guard on its own",
+            hints={"open": "A guard only denies: remove its Allow statements ({trail}).", "tight": ""})
 
 
 # -- learners' evaluators and reviews against the reference ------------------------------------

@@ -134,7 +134,8 @@ def test_group_decides_names_the_allowing_statement(session, team):
                                "with s3:prefix=secret/")
     assert message["expected"] == "denied"
     assert message["found"] == "allowed (statement 0 of identity policy 'read' allows it)"
-    assert message["next"].startswith("Which statement allowed it? statement 0 of identity policy 'read'")
+    assert message["next"] == ("The simulator says: statement 0 of identity policy 'read' allows it. Narrow "
+                               "that statement's Action or Resource, or add the condition it lacks.")
 
 
 def test_decides_too_tight_and_absent_keys():
@@ -143,6 +144,15 @@ def test_decides_too_tight_and_absent_keys():
     assert message["what"] == (f"The policy: s3:ListBucket on arn:aws:s3:::{BUCKET} with s3:prefix=(absent), "
                                "aws:SourceIp=1.2.3.4")
     assert message["found"].startswith("implicitDeny (no identity-based policy allows")
+    assert message["next"].endswith("Which statement should allow it, and which of its parts (Action, "
+                                    "Resource, Condition) does not match?")
+
+
+def test_decides_names_a_deny_that_is_too_broad():
+    fence = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}
+    message = failure(checks.decides, [READ_PREFIX, fence], [(*LIST, {"s3:prefix": PREFIX}, True)])
+    assert message["found"].startswith("explicitDeny (statement 0 of identity policy 'your policy 2' denies")
+    assert message["next"].endswith("That Deny is broader than the task: narrow it.")
 
 
 def test_decides_reports_an_invalid_policy():
@@ -195,6 +205,19 @@ def test_plain_bool_lets_access_keys_through():
                                "aws:SourceIp=203.0.113.5, aws:MultiFactorAuthPresent=(absent)")
     assert message["expected"] == "denied"
     assert message["found"] == "allowed (statement 0 of identity policy 'AdministratorAccess' allows it)"
+    assert message["next"] == ("Your guard should deny this request and does not. Is its condition true "
+                               "for this request? A key shown as (absent) is missing from it: which "
+                               "operators are true then?")
+
+
+def test_a_guard_that_denies_too_much_names_the_statement():
+    strict = guard()
+    strict["Statement"][0]["NotAction"] = []
+    cases = checks.guard_cases(["iam:EnableMFADevice"], ["203.0.113.5"], OFFICE, EXEMPT,
+                               sign_ins=("console without MFA",))
+    message = failure(checks.guard_behaves, strict, cases)
+    assert message["next"].startswith("Your guard denies a request it should leave alone (statement 0 of "
+                                      "identity policy 'your policy' denies iam:EnableMFADevice on *)")
 
 
 def test_a_guard_that_allows_is_caught_on_its_own():
@@ -205,6 +228,8 @@ def test_a_guard_that_allows_is_caught_on_its_own():
                                sign_ins=("console with MFA",))
     message = failure(checks.guard_behaves, allowing, cases)
     assert message["what"].startswith("The guard on its own: s3:GetObject")
+    assert message["next"] == ("A guard only denies: remove its Allow statements (statement 0 of identity "
+                               "policy 'your policy' allows it).")
 
 
 # -- decide_agrees (the learner's evaluator) ---------------------------------------------------
