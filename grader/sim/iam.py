@@ -26,7 +26,8 @@ cross-account requests):
 A statement applies when its Action/NotAction matches the action (case-insensitive wildcards
 ``*`` and ``?``), its Resource/NotResource the resource (case-sensitive, policy variables such as
 ``${aws:username}`` substituted when ``Version`` is 2012-10-17), its Principal/NotPrincipal the
-caller (resource-based policies only) and its Condition holds (``grader.sim.iam_conditions``).
+caller (resource-based policies only, ``grader.sim.iam_principals``) and its Condition holds
+(``grader.sim.iam_conditions``).
 """
 
 from __future__ import annotations
@@ -47,12 +48,17 @@ from .iam_conditions import (
     operator_holds,
     split_operator,
 )
+from .iam_principals import (
+    IAM_ARN,
+    SESSION_ARN,
+    derived_keys,
+    not_principal_excludes,
+    principal_match,
+)
 
 VERSION = "2012-10-17"
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _SPECIAL = {"*": "*", "?": "?", "$": "$"}
-_SESSION = re.compile(r"arn:(?P<p>[^:]+):sts::(?P<acct>\d{12}):assumed-role/(?P<role>[^/]+)/[^/]+")
-_IAM_ARN = re.compile(r"arn:(?P<p>[^:]+):iam::(?P<acct>\d{12}):(?P<kind>user|role|root)(?:/(?P<rest>.+))?")
 
 
 class Decision(Enum):
@@ -84,13 +90,13 @@ class Request:
         for name, value in self.context.items():
             if name.lower() == wanted:
                 return list(value) if isinstance(value, list | tuple) else [value]
-        derived = _derived_keys(self.principal).get(wanted)
+        derived = derived_keys(self.principal).get(wanted)
         return None if derived is None else [derived]
 
     @property
     def account(self) -> str | None:
         """The caller's account id, when its ARN names one."""
-        match = _SESSION.fullmatch(self.principal or "") or _IAM_ARN.fullmatch(self.principal or "")
+        match = SESSION_ARN.fullmatch(self.principal or "") or IAM_ARN.fullmatch(self.principal or "")
         return match["acct"] if match else None
 
     @property
@@ -212,74 +218,6 @@ def condition_holds(condition, request: Request, version=VERSION) -> bool:
             if not operator_holds(operator, wanted, request.values(key)):
                 return False
     return True
-
-
-# -- principals --------------------------------------------------------------------------------
-
-def _derived_keys(principal: str | None) -> dict[str, str]:
-    """Global keys AWS puts in every request from this principal (lower-cased names)."""
-    session, iam = _SESSION.fullmatch(principal or ""), _IAM_ARN.fullmatch(principal or "")
-    if session:
-        role_arn = f"arn:{session['p']}:iam::{session['acct']}:role/{session['role']}"
-        return {"aws:principalarn": role_arn, "aws:principalaccount": session["acct"]}
-    if iam:
-        keys = {"aws:principalarn": principal, "aws:principalaccount": iam["acct"]}
-        if iam["kind"] == "user":
-            keys["aws:username"] = iam["rest"].rsplit("/", 1)[-1]
-        return keys
-    return {}
-
-
-def _identities(principal: str | None) -> list[tuple[str, tuple[str, ...]]]:
-    """The caller as a Principal element may name it: ``(how, ARNs)`` for the user or the
-    session itself (``direct``), the session's role (``role``) and the account (``account``:
-    its root ARN or bare id). A service, federated or anonymous caller is only itself."""
-    session, iam = _SESSION.fullmatch(principal or ""), _IAM_ARN.fullmatch(principal or "")
-    match = session or iam
-    if not match:
-        return [("direct", (principal,))] if principal else []
-    found = []
-    if session:
-        found.append(("direct", (principal,)))
-        found.append(("role", (f"arn:{match['p']}:iam::{match['acct']}:role/{match['role']}",)))
-    elif iam["kind"] != "root":
-        found.append(("direct", (principal,)))
-    found.append(("account", (f"arn:{match['p']}:iam::{match['acct']}:root", match["acct"])))
-    return found
-
-
-def _listed(element) -> tuple[bool, dict[str, set]]:
-    """(names everyone, {principal type: values}) of a Principal or NotPrincipal element."""
-    if element == "*":
-        return True, {}
-    if not isinstance(element, Mapping):
-        raise PolicyError('Principal is "*" or an object such as {"AWS": [...]}')
-    listed = {kind: {str(v) for v in as_list(values)} for kind, values in element.items()}
-    return "*" in listed.get("AWS", set()), listed
-
-
-def principal_match(element, principal: str | None) -> str | None:
-    """How a Principal element names the caller: ``direct``, ``role`` or ``account`` (the
-    closest wins), or None. ``*`` names everyone, anonymous callers included; services and
-    federated principals are compared as written. IAM allows no other wildcard here."""
-    everyone, listed = _listed(element)
-    if everyone:
-        return "direct"
-    values = set().union(*listed.values()) if listed else set()
-    for how, aliases in _identities(principal):
-        if values & set(aliases):
-            return how
-    return None
-
-
-def not_principal_excludes(element, principal: str | None) -> bool:
-    """Whether a NotPrincipal element spares the caller: every identity the caller carries (the
-    user or session, its role, its account) must be listed, which is why AWS asks for the
-    account ARN beside a user's ARN in a ``Deny`` with NotPrincipal."""
-    everyone, listed = _listed(element)
-    values = set().union(*listed.values()) if listed else set()
-    identities = _identities(principal)
-    return everyone or bool(identities) and all(values & set(a) for _, a in identities)
 
 
 # -- evaluation --------------------------------------------------------------------------------
@@ -406,7 +344,7 @@ def can_assume_role(role_arn: str, trust_policy, principal: str, *, context=None
     """Whether ``principal`` may call ``sts:AssumeRole`` on ``role_arn``: the role's trust
     policy must allow it; a trust policy naming an account (or a caller in another account)
     also needs the caller's own identity policies to allow ``sts:AssumeRole``."""
-    owner = _IAM_ARN.fullmatch(role_arn)
+    owner = IAM_ARN.fullmatch(role_arn)
     request = Request("sts:AssumeRole", role_arn, principal, dict(context or {}),
                       resource_account=owner["acct"] if owner else None)
     return evaluate(request, identity=identity, resource={"trust policy": trust_policy},

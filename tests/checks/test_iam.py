@@ -78,6 +78,13 @@ def test_an_inline_group_policy_is_named(session, team):
     assert message["next"].startswith("The group holds an inline policy (inline-read)")
 
 
+def test_a_policy_attached_nowhere(session, team):
+    arn = session.client("iam").create_policy(PolicyName="read", PolicyDocument=json.dumps(READ_PREFIX))[
+        "Policy"]["Arn"]
+    message = failure(checks.customer_managed_on_group, session, "analysts", arn)
+    assert message["next"] == "Attach it with iam.attach_group_policy(GroupName=..., PolicyArn=...)."
+
+
 # -- calls_behave (enforced) -------------------------------------------------------------------
 
 def test_calls_behave_passes_for_the_right_policy(session, team):
@@ -284,6 +291,18 @@ def test_review_that_misses_not_action(session):
     assert message["expected"] == "arn:aws:iam::123456789012:role/acme-ci holding policy 'deploy'"
     assert message["next"] == ("Its statement 0 allows NotAction on every resource. An Allow with NotAction "
                                "grants every action but the ones listed.")
+
+
+def test_review_that_misses_an_upper_case_service(session):
+    seeded_account(session, "acme", tricky=True)
+
+    def lower_only(session):
+        table = reference_review(session)
+        return table[table["policy"] != "audit"]
+
+    message = failure(checks.review_agrees, lower_only, session)
+    assert message["next"] == ("Its statement 0 allows S3:* on every resource. Service prefixes are "
+                               "case-insensitive: compare in lower case.")
 
 
 def test_review_that_misses_a_managed_policy(session):
