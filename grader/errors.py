@@ -4,6 +4,7 @@
     ├── CheckFailed             a learner's answer misses a requirement (also an AssertionError,
     │                           so nbgrader scores the test cell as failed)
     ├── NetworkBlocked          the sandbox refused a connection that would leave this machine
+    ├── PolicyError             an IAM policy document AWS would reject (also a ValueError)
     ├── BuildError              ``grader build`` could not generate or execute the course
     └── GradingError            ``grader check`` could not grade a notebook at all
 
@@ -54,6 +55,16 @@ class NetworkBlocked(GraderError):
     def __init__(self, host: str):
         self.host = host
         super().__init__(self.template.format(host=host))
+
+
+class PolicyError(GraderError, ValueError):
+    """An IAM policy document that AWS would reject as ``MalformedPolicyDocument``.
+
+    Raised by ``grader.sim.iam``; checks turn it into a ``CheckFailed`` naming the learner's
+    policy, and keep this message as the "Found" line.
+    """
+
+    code = "policy-error"
 
 
 class BuildError(GraderError):

@@ -1,0 +1,92 @@
+"""Calls made with someone else's credentials, under moto's IAM enforcement, for a block of code.
+
+The sandbox runs moto with IAM checks off: every call is allowed. Inside :func:`enforced` moto
+checks each request's signature and the caller's identity-based policies (Action and Resource;
+see shared/research/moto-5.2.5.md, a). What moto's enforcement does not do, and
+``grader.sim.iam`` does: conditions (``s3:prefix``, ``aws:SourceIp``, MFA), permissions
+boundaries, session policies, SCPs, most resource policies.
+
+While enforcement is on, the setup cell's ``session`` (fake keys no IAM user owns) gets
+``InvalidAccessKeyId``, so do all admin work before or after the block. ``as_user`` and
+``as_role`` switch enforcement back off and remove the key they made on the way out, even when
+the block raises, so the rest of the notebook runs as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from botocore.exceptions import ClientError
+from moto.core import enable_iam_authentication
+
+from grader import sandbox
+
+#: Error codes that mean "IAM said no": S3 and query APIs say AccessDenied, JSON APIs
+#: AccessDeniedException; EC2 says UnauthorizedOperation. moto sends some as a bare 403.
+DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "403"})
+
+
+def is_denied(error) -> bool:
+    """Whether a botocore ``ClientError`` is an authorization failure."""
+    response = getattr(error, "response", {}) or {}
+    code = str(response.get("Error", {}).get("Code", ""))
+    return code in DENIED_CODES or (
+        response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 403 and not code)
+
+
+def attempt(session, service: str, operation: str, **params) -> str:
+    """Make one call and say how it went: ``"allowed"`` or the error code (``AccessDenied``,
+    ``NoSuchKey``, ...). For try-it cells: ``attempt(ana, "s3", "get_object", Bucket=..., Key=...)``."""
+    try:
+        getattr(session.client(service), operation)(**params)
+    except ClientError as error:
+        return str(error.response.get("Error", {}).get("Code") or "403")
+    return "allowed"
+
+
+def _require_sandbox() -> None:
+    if getattr(sandbox, "_mock", None) is None:
+        raise RuntimeError("Run the setup cell first: grader.sandbox.start() has not been called.")
+
+
+@contextmanager
+def enforced() -> Iterator[None]:
+    """moto checks every request's credentials and identity-based policies inside the block."""
+    _require_sandbox()
+    with enable_iam_authentication():
+        yield
+
+
+def _session(credentials: dict):
+    return sandbox.CourseSession(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials.get("SessionToken"), region_name=sandbox.REGION)
+
+
+@contextmanager
+def as_user(session, user_name: str) -> Iterator:
+    """A boto3 session signed with a new access key of IAM user ``user_name``, used under
+    enforcement: ``with as_user(session, "ana") as ana: ana.client("s3").get_object(...)``.
+    The key is created with ``session`` (the admin) and deleted on the way out."""
+    _require_sandbox()
+    iam = session.client("iam")
+    key = iam.create_access_key(UserName=user_name)["AccessKey"]
+    try:
+        with enforced():
+            yield _session(key)
+    finally:
+        iam.delete_access_key(UserName=user_name, AccessKeyId=key["AccessKeyId"])
+
+
+@contextmanager
+def as_role(session, role_arn: str, session_name: str = "grader") -> Iterator:
+    """A boto3 session with the temporary credentials of ``role_arn``, used under enforcement.
+    The role is assumed by the admin with enforcement still off, so its trust policy is not
+    tested here (``grader.sim.iam.can_assume_role`` answers that)."""
+    _require_sandbox()
+    credentials = session.client("sts").assume_role(
+        RoleArn=role_arn, RoleSessionName=session_name)["Credentials"]
+    with enforced():
+        yield _session(credentials)

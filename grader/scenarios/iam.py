@@ -1,0 +1,143 @@
+"""Starting states for topic 01 (and the identity topics after it): a team with a shared bucket,
+a user holding one customer-managed policy, and a small account to review. boto3 only.
+"""
+
+from __future__ import annotations
+
+import json
+
+ACCOUNT_ID = "123456789012"  # moto's default account
+ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+
+def _policy(*statements, version="2012-10-17") -> dict:
+    return {"Version": version, "Statement": list(statements)}
+
+
+def _allow(action, resource="*", **extra) -> dict:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+def team_bucket(session, bucket: str, prefix: str, group: str | None, members=("ana",), *,
+                other_bucket: str | None = None) -> dict:
+    """A bucket with objects under ``prefix`` and elsewhere, a second bucket holding a copy of
+    one object, and (unless ``group`` is None) an IAM group whose members have no permissions.
+
+    Returns ``{"bucket", "prefix", "group", "members", "other_bucket", "inside", "outside"}``
+    where inside/outside are object keys under the prefix and not.
+    """
+    s3, iam = session.client("s3"), session.client("iam")
+    other_bucket = other_bucket or f"{bucket}-archive"
+    inside = [f"{prefix}summary.csv", f"{prefix}2026/q1.csv"]
+    outside = ["secret/salaries.csv", "index.html"]
+    for name in (bucket, other_bucket):
+        s3.create_bucket(Bucket=name)
+    for key in inside + outside:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"1,2,3\n")
+    s3.put_object(Bucket=other_bucket, Key=inside[0], Body=b"old\n")
+    if group is not None:
+        iam.create_group(GroupName=group)
+        for member in members:
+            add_member(session, group, member)
+    return {"bucket": bucket, "prefix": prefix, "group": group, "members": list(members),
+            "other_bucket": other_bucket, "inside": inside, "outside": outside}
+
+
+def add_member(session, group: str, user_name: str) -> None:
+    """Create an IAM user with no policies of its own and put it in ``group``."""
+    iam = session.client("iam")
+    iam.create_user(UserName=user_name)
+    iam.add_user_to_group(GroupName=group, UserName=user_name)
+
+
+def user_with_policy(session, user_name: str, document, policy_name: str | None = None) -> str:
+    """An IAM user holding ``document`` as its only (customer-managed) policy; returns the
+    policy's ARN. The document may be a dict or JSON text."""
+    iam = session.client("iam")
+    iam.create_user(UserName=user_name)
+    text = document if isinstance(document, str) else json.dumps(document)
+    arn = iam.create_policy(PolicyName=policy_name or f"{user_name}-policy",
+                            PolicyDocument=text)["Policy"]["Arn"]
+    iam.attach_user_policy(UserName=user_name, PolicyArn=arn)
+    return arn
+
+
+# -- an account to review ----------------------------------------------------------------------
+
+def _managed(team: str, bucket: str, tricky: bool) -> dict[str, list]:
+    """policy name -> its document versions (the last is the default)."""
+    policies = {
+        f"{team}-admin": [ADMIN],
+        f"{team}-s3-full": [_policy(_allow(["s3:*"]))],
+        f"{team}-reports-read": [_policy(_allow(["s3:GetObject"], f"arn:aws:s3:::{bucket}/reports/*"),
+                                         _allow(["s3:ListBucket"], f"arn:aws:s3:::{bucket}"))],
+        f"{team}-ec2-instances": [_policy(_allow(["ec2:*"], "arn:aws:ec2:*:*:instance/*"))],
+    }
+    if tricky:
+        policies |= {
+            f"{team}-legacy": [ADMIN, _policy(_allow("ec2:Describe*"))],  # v1 broad, v2 default
+            f"{team}-unused-admin": [ADMIN],                                 # attached to no one
+            f"{team}-guardrail": [_policy({"Effect": "Deny", "Action": "*", "Resource": "*",
+                                           "Condition": {"Bool": {"aws:SecureTransport": "false"}}})],
+        }
+    return policies
+
+
+def _identities(team: str, bucket: str, tricky: bool) -> list[tuple[str, str, dict, list]]:
+    """(kind, name, {inline name: document}, [managed policy names])."""
+    found = [
+        ("group", f"{team}-ops", {}, [f"{team}-admin"]),
+        ("group", f"{team}-analysts", {"athena": _policy(_allow(["athena:StartQueryExecution"]))},
+         [f"{team}-reports-read"]),
+        ("user", f"{team}-etl", {}, [f"{team}-s3-full"]),
+        ("user", f"{team}-dev", {"debug": _policy(_allow(["logs:*", "cloudwatch:GetMetricData"]))}, []),
+        ("role", f"{team}-break-glass", {}, [f"{team}-admin"]),
+        ("role", f"{team}-web", {}, [f"{team}-ec2-instances"]),
+    ]
+    if tricky:
+        found += [
+            ("user", f"{team}-intern", {}, [f"{team}-legacy"]),
+            ("user", f"{team}-auditor", {"audit": {"Version": "2012-10-17", "Statement": {
+                "Effect": "Allow", "Action": "S3:*", "Resource": [f"arn:aws:s3:::{bucket}", "*"]}}},
+             [f"{team}-guardrail"]),
+            ("role", f"{team}-ci", {"deploy": _policy({"Effect": "Allow", "NotAction": "iam:*",
+                                                       "Resource": "*"})}, []),
+            ("role", f"{team}-orders", {"table": {"Version": "2012-10-17", "Statement": _allow(
+                "dynamodb:*", f"arn:aws:dynamodb:us-east-1:{ACCOUNT_ID}:table/orders")}}, []),
+            ("user", f"{team}-ops-eu", {"regional": _policy(_allow("ec2:*", "*", Condition={
+                "StringEquals": {"aws:RequestedRegion": "eu-west-1"}}))}, []),
+            ("group", f"{team}-readers", {"deny-delete": _policy({
+                "Effect": "Deny", "Action": "s3:*", "Resource": "*"})}, [f"{team}-guardrail"]),
+        ]
+    return found
+
+
+_TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                  "Principal": {"Service": "ec2.amazonaws.com"}}]}
+
+
+def seeded_account(session, team: str = "acme", *, tricky: bool = False,
+                   bucket: str = "acme-data") -> dict:
+    """A small account to review: groups, users and roles with inline and customer-managed
+    policies, some granting a whole service (or everything) on every resource. ``tricky`` adds
+    the shapes a quick scan gets wrong: a single statement written as a dict, an upper-case
+    ``S3:*``, ``NotAction``, a broad policy version that is no longer the default, a broad
+    policy attached to no one, denies and a condition. Returns ``{name: ARN}`` of identities."""
+    iam = session.client("iam")
+    arns = {}
+    for name, versions in _managed(team, bucket, tricky).items():
+        arn = iam.create_policy(PolicyName=name, PolicyDocument=json.dumps(versions[0]))["Policy"]["Arn"]
+        for later in versions[1:]:
+            iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(later), SetAsDefault=True)
+        arns[name] = arn
+    for kind, name, inline, managed in _identities(team, bucket, tricky):
+        key = {"user": "UserName", "group": "GroupName", "role": "RoleName"}[kind]
+        extra = {"AssumeRolePolicyDocument": json.dumps(_TRUST)} if kind == "role" else {}
+        created = getattr(iam, f"create_{kind}")(**{key: name}, **extra)
+        for policy_name, document in inline.items():
+            getattr(iam, f"put_{kind}_policy")(**{key: name, "PolicyName": policy_name,
+                                                  "PolicyDocument": json.dumps(document)})
+        for policy_name in managed:
+            getattr(iam, f"attach_{kind}_policy")(**{key: name, "PolicyArn": arns[policy_name]})
+        arns[name] = created[kind.capitalize()]["Arn"]
+    return arns

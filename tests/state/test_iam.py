@@ -1,0 +1,33 @@
+"""grader/state/iam.py reads identity-based policies as {name: document}, default versions only."""
+
+from __future__ import annotations
+
+import json
+
+from grader.scenarios.iam import seeded_account
+from grader.state.iam import authorization_details, group_policies, role_policies, user_policies
+
+
+def test_user_policies_include_their_groups_and_default_versions(session):
+    seeded_account(session, "acme", tricky=True)
+    iam = session.client("iam")
+    iam.add_user_to_group(GroupName="acme-analysts", UserName="acme-intern")
+    found = user_policies(session, "acme-intern")
+    assert set(found) == {"acme-legacy", "acme-analysts/inline:athena", "acme-analysts/acme-reports-read"}
+    assert found["acme-legacy"]["Statement"][0]["Action"] == "ec2:Describe*"  # v2, the default
+
+
+def test_group_and_role_policies(session):
+    seeded_account(session, "acme", tricky=True)
+    assert set(group_policies(session, "acme-readers")) == {"inline:deny-delete", "acme-guardrail"}
+    assert role_policies(session, "acme-orders")["inline:table"]["Statement"]["Action"] == "dynamodb:*"
+
+
+def test_authorization_details_merges_pages(session):
+    iam = session.client("iam")
+    for n in range(3):
+        iam.create_user(UserName=f"u{n}")
+        iam.put_user_policy(UserName=f"u{n}", PolicyName="p", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+    details = authorization_details(session)
+    assert [u["UserName"] for u in details["UserDetailList"]] == ["u0", "u1", "u2"]
