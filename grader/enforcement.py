@@ -9,7 +9,9 @@ boundaries, session policies, SCPs, most resource policies.
 While enforcement is on, the setup cell's ``session`` (fake keys no IAM user owns) gets
 ``InvalidAccessKeyId``, so do all admin work before or after the block. ``as_user`` and
 ``as_role`` switch enforcement back off and remove the key they made on the way out, even when
-the block raises, so the rest of the notebook runs as before.
+the block raises, so the rest of the notebook runs as before. ``as_instance`` gives what an
+application on an EC2 instance gets from the metadata service: its instance profile's role,
+in a session named after the instance, as EC2 itself assumes it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from botocore.exceptions import ClientError
 from moto.core import enable_iam_authentication
 
 from grader import sandbox
+from grader.errors import NoInstanceCredentials
+from grader.sim.iam import can_assume_role
+from grader.state.ec2 import metadata_options, profile_association
+from grader.state.iam import profile_role
 
 #: Error codes that mean "IAM said no": S3 and query APIs say AccessDenied, JSON APIs
 #: AccessDeniedException; EC2 says UnauthorizedOperation. moto sends some as a bare 403.
@@ -90,3 +96,35 @@ def as_role(session, role_arn: str, session_name: str = "grader") -> Iterator:
         RoleArn=role_arn, RoleSessionName=session_name)["Credentials"]
     with enforced():
         yield _session(credentials)
+
+
+#: The principal that assumes an instance profile's role on the instance's behalf.
+EC2_SERVICE = "ec2.amazonaws.com"
+
+
+def instance_role_arn(session, instance_id: str) -> str:
+    """The ARN of the role whose credentials the instance's applications get from the IMDS,
+    or ``NoInstanceCredentials`` saying why there are none."""
+    association = profile_association(session, instance_id)
+    if association is None:
+        raise NoInstanceCredentials(instance_id, "it has no instance profile")
+    profile = association["IamInstanceProfile"]["Arn"]
+    role = profile_role(session, profile)
+    if role is None:
+        raise NoInstanceCredentials(instance_id, f"its instance profile {profile} holds no role")
+    verdict = can_assume_role(role["Arn"], role["AssumeRolePolicyDocument"], EC2_SERVICE)
+    if not verdict:
+        raise NoInstanceCredentials(instance_id, f"the trust policy of {role['RoleName']} does not "
+                                                 f"let {EC2_SERVICE} assume it ({'; '.join(verdict.trail)})")
+    if metadata_options(session, instance_id).http_endpoint != "enabled":
+        raise NoInstanceCredentials(instance_id, "its instance metadata endpoint is disabled")
+    return role["Arn"]
+
+
+@contextmanager
+def as_instance(session, instance_id: str) -> Iterator:
+    """A boto3 session with the credentials an application on ``instance_id`` gets from the
+    metadata service (its profile's role, session name = the instance id), used under
+    enforcement: ``with as_instance(session, "i-0abc...") as app: app.client("s3")...``."""
+    with as_role(session, instance_role_arn(session, instance_id), session_name=instance_id) as app:
+        yield app

@@ -5,6 +5,7 @@
     │                           so nbgrader scores the test cell as failed)
     ├── NetworkBlocked          the sandbox refused a connection that would leave this machine
     ├── PolicyError             an IAM policy document AWS would reject (also a ValueError)
+    ├── NoInstanceCredentials   an instance whose applications would get no role credentials
     ├── BuildError              ``grader build`` could not generate or execute the course
     └── GradingError            ``grader check`` could not grade a notebook at all
 
@@ -65,6 +66,21 @@ class PolicyError(GraderError, ValueError):
     """
 
     code = "policy-error"
+
+
+class NoInstanceCredentials(GraderError):
+    """An EC2 instance whose applications would get no credentials from its metadata service:
+    no instance profile, an empty one, a role EC2 may not assume, or a disabled endpoint.
+
+    Raised by ``grader.enforcement.as_instance``; ``reason`` says which, for a learner.
+    """
+
+    code = "no-instance-credentials"
+    template = "Instance {instance_id} gets no role credentials: {reason}."
+
+    def __init__(self, instance_id: str, reason: str):
+        self.instance_id, self.reason = instance_id, reason
+        super().__init__(self.template.format(instance_id=instance_id, reason=reason))
 
 
 class BuildError(GraderError):

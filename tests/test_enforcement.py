@@ -8,7 +8,10 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from grader.enforcement import as_role, as_user, attempt, enforced, is_denied
+from grader.enforcement import as_instance, as_role, as_user, attempt, enforced, instance_role_arn, is_denied
+from grader.errors import NoInstanceCredentials
+from grader.scenarios.ec2 import IMDSV1_ALLOWED, launch, set_metadata_options
+from grader.scenarios.iam import instance_role
 
 READ = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data/*"}]}
@@ -73,3 +76,49 @@ def test_attempt_reports_allowed_or_the_error_code(session, reader):
         assert attempt(ana, "s3", "get_object", Bucket="data", Key="a.csv") == "allowed"
         assert attempt(ana, "s3", "delete_bucket", Bucket="data") == "AccessDenied"
     assert attempt(session, "s3", "get_object", Bucket="data", Key="missing") == "NoSuchKey"
+
+
+# -- as_instance: what an application on an instance gets from the metadata service -------------
+
+@pytest.fixture
+def app_server(session, reader):
+    role = instance_role(session, "app", READ)
+    return launch(session, "app-1", profile=role["profile_name"]), role
+
+
+def test_as_instance_acts_as_the_profiles_role_in_a_session_named_after_the_instance(session, app_server):
+    instance_id, role = app_server
+    with as_instance(session, instance_id) as app:
+        assert app.client("sts").get_caller_identity()["Arn"].endswith(f":assumed-role/app/{instance_id}")
+        assert attempt(app, "s3", "get_object", Bucket="data", Key="a.csv") == "allowed"
+        assert attempt(app, "s3", "delete_bucket", Bucket="data") == "AccessDenied"
+    assert instance_role_arn(session, instance_id) == role["role_arn"]
+
+
+def test_as_instance_follows_a_replaced_association(session, app_server):
+    instance_id, _ = app_server
+    admin = instance_role(session, "ops", {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:DeleteBucket", "Resource": "*"}]})
+    ec2 = session.client("ec2")
+    association = ec2.describe_iam_instance_profile_associations()["IamInstanceProfileAssociations"][0]
+    ec2.replace_iam_instance_profile_association(AssociationId=association["AssociationId"],
+                                                 IamInstanceProfile={"Name": admin["profile_name"]})
+    assert instance_role_arn(session, instance_id) == admin["role_arn"]
+
+
+@pytest.mark.parametrize("breakage, reason", [
+    ("no-profile", "has no instance profile"), ("empty-profile", "holds no role"),
+    ("lambda-trust", "does not let ec2.amazonaws.com assume it"), ("endpoint-off", "endpoint is disabled")])
+def test_as_instance_explains_why_there_are_no_credentials(session, reader, breakage, reason):
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                     "Principal": {"Service": "lambda.amazonaws.com"}}]}
+    role = instance_role(session, "app", READ, **({"trust": trust} if breakage == "lambda-trust" else {}))
+    if breakage == "empty-profile":
+        session.client("iam").create_instance_profile(InstanceProfileName="empty")
+    profile = {"no-profile": None, "empty-profile": "empty"}.get(breakage, role["profile_name"])
+    instance_id = launch(session, "app-1", profile=profile)
+    if breakage == "endpoint-off":
+        set_metadata_options(session, instance_id, {**IMDSV1_ALLOWED, "HttpEndpoint": "disabled"})
+    with pytest.raises(NoInstanceCredentials, match=reason) as caught, as_instance(session, instance_id):
+        pass
+    assert caught.value.instance_id == instance_id and caught.value.code == "no-instance-credentials"

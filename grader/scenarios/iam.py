@@ -1,5 +1,6 @@
 """Starting states for topic 01 (and the identity topics after it): a team with a shared bucket,
-a user holding one customer-managed policy, and a small account to review. boto3 only.
+a user holding one customer-managed policy, a small account to review, and (topic 17) roles for
+EC2 in instance profiles. boto3 only.
 """
 
 from __future__ import annotations
@@ -112,8 +113,9 @@ def _identities(team: str, bucket: str, tricky: bool) -> list[tuple[str, str, di
     return found
 
 
-_TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                  "Principal": {"Service": "ec2.amazonaws.com"}}]}
+#: The trust policy of a role for EC2 instances: only the EC2 service may assume it.
+EC2_TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                     "Principal": {"Service": "ec2.amazonaws.com"}}]}
 
 
 def seeded_account(session, team: str = "acme", *, tricky: bool = False,
@@ -132,7 +134,7 @@ def seeded_account(session, team: str = "acme", *, tricky: bool = False,
         arns[name] = arn
     for kind, name, inline, managed in _identities(team, bucket, tricky):
         key = {"user": "UserName", "group": "GroupName", "role": "RoleName"}[kind]
-        extra = {"AssumeRolePolicyDocument": json.dumps(_TRUST)} if kind == "role" else {}
+        extra = {"AssumeRolePolicyDocument": json.dumps(EC2_TRUST)} if kind == "role" else {}
         created = getattr(iam, f"create_{kind}")(**{key: name}, **extra)
         for policy_name, document in inline.items():
             getattr(iam, f"put_{kind}_policy")(**{key: name, "PolicyName": policy_name,
@@ -141,3 +143,25 @@ def seeded_account(session, team: str = "acme", *, tricky: bool = False,
             getattr(iam, f"attach_{kind}_policy")(**{key: name, "PolicyArn": arns[policy_name]})
         arns[name] = created[kind.capitalize()]["Arn"]
     return arns
+
+
+# -- roles for EC2 instances -------------------------------------------------------------------
+
+def objects_policy(bucket: str, prefix: str, actions=("s3:GetObject",)) -> dict:
+    """A policy allowing ``actions`` on the objects of ``bucket`` whose keys start with ``prefix``."""
+    return _policy(_allow(list(actions), f"arn:aws:s3:::{bucket}/{prefix}*"))
+
+
+def instance_role(session, name: str, document, *, profile_name: str | None = None,
+                  trust=EC2_TRUST) -> dict:
+    """A role named ``name`` with ``trust`` (default: only EC2 may assume it) holding
+    ``document`` as an inline policy, and an instance profile (``profile_name``, default
+    ``{name}-profile``) holding the role. Returns ``{"role_name", "role_arn", "profile_name",
+    "profile_arn"}``."""
+    iam = session.client("iam")
+    role_arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    iam.put_role_policy(RoleName=name, PolicyName=f"{name}-access", PolicyDocument=json.dumps(document))
+    profile_name = profile_name or f"{name}-profile"
+    profile_arn = iam.create_instance_profile(InstanceProfileName=profile_name)["InstanceProfile"]["Arn"]
+    iam.add_role_to_instance_profile(InstanceProfileName=profile_name, RoleName=name)
+    return {"role_name": name, "role_arn": role_arn, "profile_name": profile_name, "profile_arn": profile_arn}

@@ -1,14 +1,20 @@
-"""Read a VPC's network configuration from EC2 into ``grader.sim.network`` data.
+"""Read EC2 state into the plain data of ``grader.sim``: a VPC's network configuration for
+``grader.sim.network``, instances' metadata options and instance profiles for ``grader.sim.imds``.
 
-The simulator is pure; this is the thin adapter that fills it from ``describe_*`` calls. One
+The simulators are pure; this is the thin adapter that fills them from ``describe_*`` calls. One
 security-group rule per ``describe_security_group_rules`` entry (an IPv4 CIDR, an IPv6 CIDR or a
 referenced group), never the combined ``IpPermissions`` of ``describe_security_groups``. A subnet
 with no explicit route-table association uses its VPC's main table; one with no network-ACL
 association uses the VPC's default ACL.
+
+An instance's profile is read from its association (``describe_iam_instance_profile_associations``),
+not from ``describe_instances``: moto's ``replace_iam_instance_profile_association`` updates the
+association only, and the instance keeps naming the old profile.
 """
 
 from __future__ import annotations
 
+from grader.sim.imds import InstanceView, MetadataOptions
 from grader.sim.network import (
     Endpoint,
     NaclEntry,
@@ -21,6 +27,8 @@ from grader.sim.network import (
     SecurityGroup,
     Subnet,
 )
+
+from .iam import profile_role
 
 #: The EC2 API reports some protocols as numbers (NACLs, some SG rules); the sim uses names.
 _PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "all": "-1"}
@@ -63,6 +71,52 @@ def read_network(session, vpc_id: str | None = None) -> Network:
             for n in _all(ec2, "describe_nat_gateways", "NatGateways", **in_vpc)
         },
     )
+
+
+# -- instances, their metadata options and instance profiles ------------------------------------
+
+#: Association states in which an instance has (or is getting) its profile's credentials.
+LIVE_ASSOCIATION = ("associating", "associated")
+
+
+def describe_instance(session, instance_id: str) -> dict:
+    """``describe_instances`` of one instance (raises ``InvalidInstanceID.NotFound``)."""
+    reservations = session.client("ec2").describe_instances(InstanceIds=[instance_id])["Reservations"]
+    return reservations[0]["Instances"][0]
+
+
+def metadata_options(session, instance_id: str) -> MetadataOptions:
+    """The instance's IMDS settings. A field moto left out after a modify call that did not
+    name it takes AWS's launch default (AWS itself would keep the earlier value)."""
+    return MetadataOptions.from_api(describe_instance(session, instance_id).get("MetadataOptions", {}))
+
+
+def profile_associations(session, instance_id: str | None = None) -> list[dict]:
+    """Live instance-profile associations, of one instance or of all."""
+    filters = [{"Name": "state", "Values": list(LIVE_ASSOCIATION)}]
+    if instance_id:
+        filters.append({"Name": "instance-id", "Values": [instance_id]})
+    return _all(session.client("ec2"), "describe_iam_instance_profile_associations",
+                "IamInstanceProfileAssociations", Filters=filters)
+
+
+def profile_association(session, instance_id: str) -> dict | None:
+    """The instance's live association (``AssociationId``, ``IamInstanceProfile.Arn``, ...)."""
+    found = profile_associations(session, instance_id)
+    return found[0] if found else None
+
+
+def instance_views(session) -> list[InstanceView]:
+    """Every instance of the region with its state, IMDS settings and the role (name) its
+    instance profile holds, for ``grader.sim.imds.exposure``."""
+    roles = {}
+    for association in profile_associations(session):
+        role = profile_role(session, association["IamInstanceProfile"]["Arn"])
+        roles[association["InstanceId"]] = role["RoleName"] if role else None
+    return [InstanceView(i["InstanceId"], i["State"]["Name"],
+                         MetadataOptions.from_api(i.get("MetadataOptions", {})), roles.get(i["InstanceId"]))
+            for r in _all(session.client("ec2"), "describe_instances", "Reservations")
+            for i in r["Instances"]]
 
 
 def endpoint(subnet_id: str, group_id: str) -> Endpoint:

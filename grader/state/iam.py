@@ -4,6 +4,8 @@ Identity-based policies come in two kinds: inline (embedded in one user, group o
 managed (attached, possibly to many; only the default version is in force). The functions here
 return both as ``{policy name: document}``, the shape ``grader.sim.iam.evaluate`` takes, with
 inline names prefixed ``inline:`` so the two never collide.
+
+An instance profile holds at most one role; :func:`profile_role` reads it, by profile name or ARN.
 """
 
 from __future__ import annotations
@@ -60,3 +62,21 @@ def authorization_details(session) -> dict:
             if isinstance(value, list):
                 merged.setdefault(key, []).extend(value)
     return merged
+
+
+def profile_name(profile: str) -> str:
+    """An instance profile's name, from its name or ARN (``...:instance-profile/path/name``)."""
+    return profile.rsplit("/", 1)[-1] if profile.startswith("arn:") else profile
+
+
+def instance_profile(session, profile: str) -> dict:
+    """``get_instance_profile`` by name or ARN (raises ``NoSuchEntity``)."""
+    return session.client("iam").get_instance_profile(
+        InstanceProfileName=profile_name(profile))["InstanceProfile"]
+
+
+def profile_role(session, profile: str) -> dict | None:
+    """The role an instance profile holds (``RoleName``, ``Arn``, ``AssumeRolePolicyDocument``),
+    None for an empty profile."""
+    roles = instance_profile(session, profile)["Roles"]
+    return roles[0] if roles else None

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from grader.checks import iam as checks
+from grader.checks.iam.calls import _action
 from grader.scenarios.iam import seeded_account, team_bucket, user_with_policy
 from grader.sim.iam_review import review
 from grader.state.iam import authorization_details
@@ -348,7 +349,7 @@ def test_review_that_raises(session):
     ("s3", "get_object", "s3:GetObject"), ("s3", "list_objects_v2", "s3:ListBucket"),
     ("iam", "create_access_key", "iam:CreateAccessKey"), ("ec2", "describe_vpcs", "ec2:DescribeVpcs")])
 def test_operations_are_named_by_their_iam_action(service, operation, action):
-    assert checks._action(service, operation) == action
+    assert _action(service, operation) == action
 
 
 def test_user_with_policy_accepts_json_text(session):

@@ -145,3 +145,48 @@ def test_protocol_name_turns_numbers_into_the_names_the_sim_uses(given, name):
 ])
 def test_route_target_names_whichever_target_the_route_has(route, target):
     assert route_target(route) == target
+
+
+# -- instances: metadata options and instance profiles --------------------------------------------
+
+def test_metadata_options_fill_what_moto_forgets_after_a_partial_modify(session):
+    """moto drops HttpTokens and resets the hop limit when a modify call leaves them out."""
+    from grader.scenarios.ec2 import launch
+    from grader.sim.imds import MetadataOptions
+    from grader.state.ec2 import metadata_options
+    instance_id = launch(session, "web", options={"HttpEndpoint": "enabled", "HttpTokens": "required",
+                                                  "HttpPutResponseHopLimit": 2})
+    assert metadata_options(session, instance_id) == MetadataOptions("enabled", "required", 2)
+    session.client("ec2").modify_instance_metadata_options(InstanceId=instance_id, HttpEndpoint="disabled")
+    assert metadata_options(session, instance_id) == MetadataOptions("disabled", "optional", 1)
+
+
+def test_profile_association_follows_a_replace_that_describe_instances_misses(session):
+    """moto's replace_iam_instance_profile_association leaves describe_instances on the old profile."""
+    from grader.scenarios.ec2 import launch
+    from grader.scenarios.iam import instance_role, objects_policy
+    from grader.state.ec2 import describe_instance, profile_association, profile_associations
+    old = instance_role(session, "old", objects_policy("b", "p/"))
+    new = instance_role(session, "new", objects_policy("b", "p/"))
+    instance_id = launch(session, "web", profile=old["profile_name"])
+    other = launch(session, "batch")
+    assert profile_association(session, other) is None
+    association = profile_association(session, instance_id)
+    session.client("ec2").replace_iam_instance_profile_association(
+        AssociationId=association["AssociationId"], IamInstanceProfile={"Name": new["profile_name"]})
+    assert profile_association(session, instance_id)["IamInstanceProfile"]["Arn"] == new["profile_arn"]
+    assert describe_instance(session, instance_id)["IamInstanceProfile"]["Arn"] == old["profile_arn"]
+    assert [a["InstanceId"] for a in profile_associations(session)] == [instance_id]
+
+
+def test_instance_views_read_state_options_and_role(session):
+    from grader.scenarios.ec2 import imds_fleet
+    from grader.state.ec2 import instance_views
+    fleet = imds_fleet(session, "acme", tricky=True)
+    views = {v.instance_id: v for v in instance_views(session)}
+    assert set(views) == set(fleet.values())
+    assert views[fleet["acme-web-1"]].role == "acme-web"
+    assert views[fleet["acme-bastion"]].role is None and views[fleet["acme-empty-1"]].role is None
+    assert views[fleet["acme-old-1"]].state == "stopped"
+    assert views[fleet["acme-late-1"]].role == "acme-web"
+    assert views[fleet["acme-batch-1"]].options.hop_limit == 2

@@ -31,3 +31,15 @@ def test_authorization_details_merges_pages(session):
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
     details = authorization_details(session)
     assert [u["UserName"] for u in details["UserDetailList"]] == ["u0", "u1", "u2"]
+
+
+def test_profile_role_by_name_or_arn_and_none_for_an_empty_profile(session):
+    from grader.scenarios.iam import instance_role, objects_policy
+    from grader.state.iam import instance_profile, profile_name, profile_role
+    role = instance_role(session, "app", objects_policy("b", "p/"), profile_name="app-ip")
+    assert profile_role(session, "app-ip")["Arn"] == role["role_arn"]
+    assert profile_role(session, role["profile_arn"])["RoleName"] == "app"
+    session.client("iam").create_instance_profile(InstanceProfileName="empty", Path="/team/")
+    assert profile_role(session, "arn:aws:iam::123456789012:instance-profile/team/empty") is None
+    assert profile_name("arn:aws:iam::123456789012:instance-profile/team/empty") == "empty"
+    assert instance_profile(session, "app-ip")["Arn"] == role["profile_arn"]

@@ -1,10 +1,22 @@
-"""Learner-facing checks on EC2 networking: VPCs, subnets, routes, security groups, network ACLs,
-reachability.
+"""Learner-facing checks on EC2: VPCs, subnets, routes, security groups, network ACLs,
+reachability; instances' profiles and metadata settings.
 
 Each check returns None when the requirement holds and raises ``CheckFailed`` otherwise,
 naming the learner's real ids. Notebooks use them as ``from grader.checks import ec2 as check``.
 """
 
+from .instances import (
+    exposure_agrees,
+    imds_agrees,
+    imds_cases,
+    imds_requests,
+    imds_settings,
+    launched_as,
+    requires_imdsv2,
+    returned_association,
+    swaps_without_gap,
+    uses_instance_profile,
+)
 from .network_acls import (
     nacl_associated,
     nacl_behaves,
@@ -26,9 +38,12 @@ from .vpc import (
 )
 
 __all__ = [
-    "MAP_PUBLIC_IP_HINTS", "explain", "maps_public_ip", "nacl_associated", "nacl_behaves",
-    "nacl_evaluator_agrees", "not_reachable_from_internet", "packets", "reachable_from_internet",
-    "reachability_agrees", "sg_allows", "sg_evaluator_agrees", "sg_ingress_only", "subnet_is_isolated",
-    "subnet_is_public", "subnet_plan", "subnet_uses_nat", "subnets_cover", "vpc_dns_enabled",
+    "MAP_PUBLIC_IP_HINTS", "explain", "exposure_agrees", "imds_agrees", "imds_cases",
+    "imds_requests", "imds_settings", "launched_as", "maps_public_ip", "nacl_associated",
+    "nacl_behaves", "nacl_evaluator_agrees",
+    "not_reachable_from_internet", "packets", "reachable_from_internet", "reachability_agrees",
+    "requires_imdsv2", "returned_association", "sg_allows", "sg_evaluator_agrees",
+    "sg_ingress_only", "subnet_is_isolated", "subnet_is_public", "subnet_plan", "subnet_uses_nat",
+    "subnets_cover", "swaps_without_gap", "uses_instance_profile", "vpc_dns_enabled",
     "vpc_has_cidr",
 ]

@@ -26,6 +26,7 @@ _ID_KINDS = {  # prefix -> (kind, where the create call returns the id)
     "igw": ("internet gateway", '["InternetGateway"]["InternetGatewayId"]'),
     "nat": ("NAT gateway", '["NatGateway"]["NatGatewayId"]'),
     "acl": ("network ACL", '["NetworkAcl"]["NetworkAclId"]'),
+    "i": ("instance", '["Instances"][0]["InstanceId"]'),
 }
 
 

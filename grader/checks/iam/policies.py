@@ -1,13 +1,10 @@
-"""Learner-facing checks on IAM: managed policies on groups, calls made with a member's own
-credentials under moto's enforcement, and policies judged by ``grader.sim.iam`` where moto does
-not act (conditions), plus learners' evaluators and access reviews against the reference.
-
-Each check returns None when the requirement holds and raises ``CheckFailed`` otherwise.
-Notebooks use them as ``from grader.checks import iam as check``.
+"""Checks on identity-based policies: managed policies on groups, and policies judged by
+``grader.sim.iam`` where moto does not act (conditions), plus learners' evaluators and access
+reviews against the reference.
 
 A *case* for the simulator is ``(action, resource, context, allowed)``: ``context`` is a dict of
 condition keys (``{"s3:prefix": "reports/"}``, ``{}`` for none) and ``allowed`` what AWS must
-answer. A *call* under enforcement is ``(service, operation, params, allowed)``.
+answer.
 """
 
 from __future__ import annotations
@@ -20,7 +17,6 @@ from botocore.exceptions import ClientError
 
 from grader.checks.base import Message
 from grader.checks.reference import agrees_with_reference
-from grader.enforcement import as_user, is_denied
 from grader.errors import PolicyError
 from grader.sim import iam as sim
 from grader.sim.iam_review import review
@@ -75,65 +71,6 @@ def customer_managed_on_group(session, group_name: str, policy_arn) -> None:
     raise NOT_ON_GROUP.fail(arn=policy_arn, group=group_name, found=found,
                             hint=NOT_ON_GROUP_HINTS[kind].format(users=", ".join(users),
                                                                  inline=", ".join(inline)))
-
-
-# -- calls with a member's own credentials (moto enforces Action and Resource) -----------------
-
-CALL_DENIED = Message(
-    "{user} calls {call} with their own access key", "allowed", "{code}: {message}",
-    "Find the statement that should allow {action} on {resource}: check its Action and its "
-    "Resource (bucket-level actions such as s3:ListBucket take the bucket ARN, object-level "
-    "ones such as s3:GetObject an object ARN: bucket/key).")
-CALL_ALLOWED = Message(
-    "{user} calls {call} with their own access key", "AccessDenied", "allowed",
-    "The policy grants more than the task asks: narrow its Action and Resource until this call "
-    "is refused (no s3:* and no Resource \"*\").")
-
-
-def _call_text(service, operation, params) -> str:
-    args = ", ".join(f"{k}={v!r}" for k, v in params.items())
-    return f"{service}.{operation}({args})"
-
-
-#: boto3 operations whose IAM action is not their own name in CamelCase.
-_ACTIONS = {("s3", "list_objects_v2"): "s3:ListBucket", ("s3", "list_objects"): "s3:ListBucket",
-            ("s3", "head_object"): "s3:GetObject", ("s3", "head_bucket"): "s3:ListBucket",
-            ("s3", "list_buckets"): "s3:ListAllMyBuckets"}
-
-
-def _action(service: str, operation: str) -> str:
-    """The IAM action a boto3 call needs: get_object -> s3:GetObject."""
-    return _ACTIONS.get((service, operation)) or f"{service}:{operation.title().replace('_', '')}"
-
-
-def _resource(service: str, params: dict) -> str:
-    if service == "s3" and "Bucket" in params:
-        return f"arn:aws:s3:::{params['Bucket']}" + (f"/{params['Key']}" if "Key" in params else "")
-    return "its resource"
-
-
-def calls_behave(session, user_name: str, calls) -> None:
-    """Each ``(service, operation, params, allowed)`` call, made with a new access key of
-    ``user_name`` under moto's enforcement, is allowed or refused (AccessDenied) as expected.
-    A call refused for another reason (NoSuchKey, ...) got past IAM and counts as allowed."""
-    outcomes = []
-    with as_user(session, user_name) as member:
-        for service, operation, params, allowed in calls:
-            try:
-                getattr(member.client(service), operation)(**params)
-                outcomes.append((service, operation, params, allowed, None))
-            except ClientError as error:
-                outcomes.append((service, operation, params, allowed,
-                                 error if is_denied(error) else None))
-    for service, operation, params, allowed, denial in outcomes:
-        call = _call_text(service, operation, params)
-        if allowed and denial is not None:
-            raise CALL_DENIED.fail(user=user_name, call=call,
-                                   code=denial.response["Error"].get("Code"),
-                                   message=denial.response["Error"].get("Message", ""),
-                                   action=_action(service, operation), resource=_resource(service, params))
-        if not allowed and denial is None:
-            raise CALL_ALLOWED.fail(user=user_name, call=call)
 
 
 # -- policies judged by the simulator ----------------------------------------------------------
@@ -347,10 +284,3 @@ def _is_managed(session, finding) -> bool:
     attached = getattr(iam, f"list_attached_{kind}_policies")(**{key: name})["AttachedPolicies"]
     return any(p["PolicyName"] == finding.policy for p in attached)
 
-
-__all__ = [
-    "ADMIN_ACCESS", "SIGN_INS", "calls_behave", "customer_managed_on_group",
-    "decide_agrees", "decides", "document", "group_decides", "guard_behaves", "guard_cases",
-    "guard_decisions",
-    "reference_decide", "requests", "review_agrees",
-]
