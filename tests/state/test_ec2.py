@@ -1,13 +1,27 @@
-"""read_network turns what EC2 describes into the simulator's data, one VPC at a time."""
+"""grader/state/ec2.py: read_network turns what EC2 describes into the simulator's data, one VPC at a
+time; instances are read with their metadata options and the role of their live profile."""
 
 from __future__ import annotations
 
 import pytest
 from botocore.exceptions import ClientError
 
+from grader.scenarios.ec2 import imds_fleet, launch
+from grader.scenarios.iam import instance_role, objects_policy
 from grader.scenarios.vpc import three_tier_subnets, web_app
+from grader.sim.imds import MetadataOptions
 from grader.sim.network import Endpoint, NaclEntry, NatGateway, Route, Rule
-from grader.state.ec2 import endpoint, protocol_name, read_network, route_target
+from grader.state.ec2 import (
+    describe_instance,
+    endpoint,
+    instance_views,
+    metadata_options,
+    profile_association,
+    profile_associations,
+    protocol_name,
+    read_network,
+    route_target,
+)
 
 VPC_CIDR = "10.20.0.0/16"
 AZS = ("us-east-1a", "us-east-1b")
@@ -151,9 +165,6 @@ def test_route_target_names_whichever_target_the_route_has(route, target):
 
 def test_metadata_options_fill_what_moto_forgets_after_a_partial_modify(session):
     """moto drops HttpTokens and resets the hop limit when a modify call leaves them out."""
-    from grader.scenarios.ec2 import launch
-    from grader.sim.imds import MetadataOptions
-    from grader.state.ec2 import metadata_options
     instance_id = launch(session, "web", options={"HttpEndpoint": "enabled", "HttpTokens": "required",
                                                   "HttpPutResponseHopLimit": 2})
     assert metadata_options(session, instance_id) == MetadataOptions("enabled", "required", 2)
@@ -163,9 +174,6 @@ def test_metadata_options_fill_what_moto_forgets_after_a_partial_modify(session)
 
 def test_profile_association_follows_a_replace_that_describe_instances_misses(session):
     """moto's replace_iam_instance_profile_association leaves describe_instances on the old profile."""
-    from grader.scenarios.ec2 import launch
-    from grader.scenarios.iam import instance_role, objects_policy
-    from grader.state.ec2 import describe_instance, profile_association, profile_associations
     old = instance_role(session, "old", objects_policy("b", "p/"))
     new = instance_role(session, "new", objects_policy("b", "p/"))
     instance_id = launch(session, "web", profile=old["profile_name"])
@@ -180,8 +188,6 @@ def test_profile_association_follows_a_replace_that_describe_instances_misses(se
 
 
 def test_instance_views_read_state_options_and_role(session):
-    from grader.scenarios.ec2 import imds_fleet
-    from grader.state.ec2 import instance_views
     fleet = imds_fleet(session, "acme", tricky=True)
     views = {v.instance_id: v for v in instance_views(session)}
     assert set(views) == set(fleet.values())

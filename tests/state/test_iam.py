@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import json
 
-from grader.scenarios.iam import seeded_account
-from grader.state.iam import authorization_details, group_policies, role_policies, user_policies
+from grader.scenarios.iam import instance_role, objects_policy, seeded_account
+from grader.state.iam import (
+    authorization_details,
+    group_policies,
+    instance_profile,
+    profile_name,
+    profile_role,
+    role_policies,
+    user_policies,
+)
 
 
 def test_user_policies_include_their_groups_and_default_versions(session):
@@ -34,8 +42,6 @@ def test_authorization_details_merges_pages(session):
 
 
 def test_profile_role_by_name_or_arn_and_none_for_an_empty_profile(session):
-    from grader.scenarios.iam import instance_role, objects_policy
-    from grader.state.iam import instance_profile, profile_name, profile_role
     role = instance_role(session, "app", objects_policy("b", "p/"), profile_name="app-ip")
     assert profile_role(session, "app-ip")["Arn"] == role["role_arn"]
     assert profile_role(session, role["profile_arn"])["RoleName"] == "app"
