@@ -37,12 +37,13 @@ def default_subnet(session, az: str = "us-east-1a") -> str:
 
 
 def launch(session, name: str, *, profile: str | None = None, options: dict | None = None,
-           subnet_id: str | None = None, instance_type: str = "t3.micro") -> str:
-    """One instance of the course image, tagged ``Name=name``, optionally with an instance
-    profile (by name) and IMDS ``options`` (default: IMDSv1 allowed, hop limit 1); running."""
+           subnet_id: str | None = None, image_id: str | None = None, instance_type: str = "t3.micro") -> str:
+    """One instance of the course image (or ``image_id``), tagged ``Name=name``, optionally with
+    an instance profile (by name) and IMDS ``options`` (default: IMDSv1 allowed, hop limit 1);
+    running."""
     extra = {"IamInstanceProfile": {"Name": profile}} if profile else {}
     return session.client("ec2").run_instances(
-        ImageId=course_image(session), InstanceType=instance_type, MinCount=1, MaxCount=1,
+        ImageId=image_id or course_image(session), InstanceType=instance_type, MinCount=1, MaxCount=1,
         SubnetId=subnet_id or default_subnet(session), MetadataOptions=dict(options or IMDSV1_ALLOWED),
         TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}],
         **extra,
@@ -63,18 +64,17 @@ def imds_fleet(session, team: str = "acme", *, tricky: bool = False) -> dict[str
     ``{team}-web`` and ``{team}-batch``."""
     web = instance_role(session, f"{team}-web", objects_policy(f"{team}-site", "static/"))
     batch = instance_role(session, f"{team}-batch", objects_policy(f"{team}-lake", "raw/", ["s3:PutObject"]))
-    to_containers = {**IMDSV1_ALLOWED, "HttpPutResponseHopLimit": 2}
-    fleet = {
-        f"{team}-web-1": launch(session, f"{team}-web-1", profile=web["profile_name"]),
-        f"{team}-web-2": launch(session, f"{team}-web-2", profile=web["profile_name"], options=IMDSV2_ONLY),
-        f"{team}-batch-1": launch(session, f"{team}-batch-1", profile=batch["profile_name"],
-                                  options=to_containers),
-        f"{team}-bastion": launch(session, f"{team}-bastion"),
-    }
+    where = {"image_id": course_image(session), "subnet_id": default_subnet(session)}
+    plain = [(f"{team}-web-1", web["profile_name"], IMDSV1_ALLOWED),
+             (f"{team}-web-2", web["profile_name"], IMDSV2_ONLY),
+             (f"{team}-batch-1", batch["profile_name"], {**IMDSV1_ALLOWED, "HttpPutResponseHopLimit": 2}),
+             (f"{team}-bastion", None, IMDSV1_ALLOWED)]
+    fleet = {name: launch(session, name, profile=profile, options=options, **where)
+             for name, profile, options in plain}
     if tricky:
         ec2, iam = session.client("ec2"), session.client("iam")
         iam.create_instance_profile(InstanceProfileName=f"{team}-empty")
-        fleet |= {name: launch(session, name, profile=profile) for name, profile in [
+        fleet |= {name: launch(session, name, profile=profile, **where) for name, profile in [
             (f"{team}-old-1", web["profile_name"]), (f"{team}-gone-1", batch["profile_name"]),
             (f"{team}-empty-1", f"{team}-empty"), (f"{team}-off-1", web["profile_name"]),
             (f"{team}-fixed-1", batch["profile_name"]), (f"{team}-late-1", None)]}
@@ -100,5 +100,6 @@ def profile_swap(session, team: str = "reports", old_prefix: str = "2025/",
         s3.put_object(Bucket=bucket, Key=key, Body=b"month,total\n")
     old = instance_role(session, f"{team}-v1", objects_policy(bucket, old_prefix))
     new = instance_role(session, f"{team}-v2", objects_policy(bucket, new_prefix))
-    instances = [launch(session, f"{team}-{n}", profile=old["profile_name"]) for n in (1, 2)]
+    where = {"image_id": course_image(session), "subnet_id": default_subnet(session)}
+    instances = [launch(session, f"{team}-{n}", profile=old["profile_name"], **where) for n in (1, 2)]
     return {"bucket": bucket, "old": old, "new": new, "instances": instances, "keys": keys}
