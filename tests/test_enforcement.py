@@ -122,3 +122,14 @@ def test_as_instance_explains_why_there_are_no_credentials(session, reader, brea
     with pytest.raises(NoInstanceCredentials, match=reason) as caught, as_instance(session, instance_id):
         pass
     assert caught.value.instance_id == instance_id and caught.value.code == "no-instance-credentials"
+
+
+def test_acting_as_someone_reuses_the_loaded_api_models(session, reader):
+    """Each as_user/as_role session used to read every API model from disk again (~0.1 s each)."""
+    loader = session._session.get_component("data_loader")
+    paths = list(loader.search_paths)
+    for _ in range(3):
+        with as_user(session, reader) as ana:
+            assert ana._session.get_component("data_loader") is loader
+            assert ana.client("s3").get_object(Bucket="data", Key="a.csv")["Body"].read() == b"1"
+    assert loader.search_paths == paths
