@@ -82,8 +82,11 @@ def grade_cohort(inputs: Path, out: Path, *, workers: int | None = None, db_url:
 
 
 def _copy_sources(topics: list[Topic], out: Path) -> None:
+    """The topics' sources, unless ``out`` is the course itself (a teacher's course folder)."""
     for topic in topics:
-        shutil.copytree(topic.folder, out / "course" / topic.slug, dirs_exist_ok=True)
+        target = out / "course" / topic.slug
+        if target.resolve() != topic.folder.resolve():
+            shutil.copytree(topic.folder, target, dirs_exist_ok=True)
 
 
 def _register_assignments(topics: list[Topic], out: Path, db_url: str) -> None:
