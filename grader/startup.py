@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import warnings
 
@@ -28,14 +29,15 @@ def quicker_nbgrader_checks() -> None:
     import jsonschema
     from nbgrader.nbgraderformat import common
 
-    validators: dict[int, jsonschema.protocols.Validator] = {}  # kept alive: ids stay unique
+    validators: dict[str, jsonschema.protocols.Validator] = {}  # by the schema's text
 
     def validate(instance, schema) -> None:
-        validator = validators.get(id(schema))
-        if validator is None or validator.schema is not schema:
+        key = json.dumps(schema, sort_keys=True)
+        validator = validators.get(key)
+        if validator is None:
             cls = jsonschema.validators.validator_for(schema)
             cls.check_schema(schema)
-            validator = validators[id(schema)] = cls(schema)
+            validator = validators[key] = cls(schema)
         error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
         if error is not None:
             raise error
