@@ -24,6 +24,11 @@ SOLUTION = "def double(x):\n    return 2 * x\n"
 #: Short time limits, so that endless loops cost seconds, not minutes.
 ENV = {**os.environ, "GRADER_CELL_TIMEOUT": "2"}
 
+#: Kills the process grading the notebook (the parent of the kernel's parent).
+KILL_THE_WORKER = ("import os, signal\n"
+                   "worker = int(open(f'/proc/{os.getppid()}/stat').read().rsplit(')', 1)[1].split()[1])\n"
+                   "os.kill(worker, signal.SIGKILL)")
+
 #: learner -> (answers replaced in the answer key, or a special kind) and the expected score.
 COHORT = {
     "ana": ({}, 5),
@@ -40,6 +45,7 @@ COHORT = {
     "jon": ("renamed", 5),
     "kim": ("metadata-deleted", 5),
     "lea": ({DOUBLE: "while True:\n    pass"}, 3),
+    "max": ({DOUBLE: KILL_THE_WORKER}, None),  # takes its grading worker down, every time
 }
 
 
@@ -104,6 +110,7 @@ def test_broken_submissions_are_listed_by_name_with_a_plain_reason(graded):
     assert "kernel exited" in reasons["dia"]
     assert "killed" in reasons["eve"]
     assert "MemoryError" in reasons["fay"]
+    assert "worker died 2 times" in reasons["max"]
     assert process.returncode == 1  # some notebooks could not be graded, and the teacher is told
 
 
@@ -133,7 +140,7 @@ def test_report_and_summary_tell_the_same_story(graded):
     summary = json.loads((out / "summary.json").read_text())
     topic = summary["topics"][SLUG]
     assert topic["graded"] == 10 and topic["full_marks"] == 5
-    assert summary["not_graded"] == 2
+    assert summary["not_graded"] == 3
     assert topic["exercise_pass_rate"]["square"] == 0.8
     assert {f["message"] for f in summary["common_failures"]} >= {"double(21) should be 42"}
     page = (out / "report.html").read_text()
@@ -157,7 +164,7 @@ def test_a_rerun_grades_only_what_changed(tiny_root, cohort, graded, tmp_path):
     shutil.copy(tmp_path / "changed" / "ben" / SLUG / f"{SLUG}.ipynb", cohort / "ben" / SLUG)
     process = grade(cohort, "--out", copy, cwd=tiny_root)
     assert "1 notebook(s) graded" not in process.stdout  # every gradable notebook is reported
-    assert "(9 unchanged since the last run)" in process.stdout, process.stdout
+    assert "(9 unchanged since the last run)" in process.stdout, process.stdout  # max: tried again
     grades = pd.read_csv(copy / "grades.csv").set_index(["student", "topic"])
     assert grades.loc[("ben", SLUG), "score"] == 5
 
