@@ -70,13 +70,14 @@ class Chart:
         return self.source
 
 
-def bar_chart(counts, title: str, x_label: str, y_label: str) -> Chart:
-    """A vertical bar per entry of ``counts`` (a pandas Series or a dict of label -> number), in
-    the order given; every label is quoted, so addresses and ports need no care."""
+def bar_chart(counts, title: str, x_label: str, y_label: str, *, horizontal: bool = False) -> Chart:
+    """A bar per entry of ``counts`` (a pandas Series or a dict of label -> number), in the order
+    given; every label is quoted, so addresses and ports need no care. ``horizontal`` lays the
+    bars sideways, which keeps long labels (IP addresses) readable."""
     items = [(label, float(value)) for label, value in counts.items()]
     top = max((value for _, value in items), default=0)
     return Chart([
-        "xychart-beta",
+        "xychart-beta horizontal" if horizontal else "xychart-beta",
         f"    title {_quoted(title)}",
         f"    x-axis {_quoted(x_label)} [{', '.join(_quoted(label) for label, _ in items)}]",
         f"    y-axis {_quoted(y_label)} 0 --> {int(top * 1.1) + 1}",

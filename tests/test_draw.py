@@ -210,3 +210,8 @@ def test_bar_chart_reads_a_series_with_integer_labels():
     chart = draw.bar_chart(pd.Series([704, 1_250_000], index=pd.array([22, 3389], dtype="Int64")),
                            "Ports", "port", "records")
     assert '["22", "3389"]' in chart.source and "bar [704, 1250000]" in chart.source
+
+
+def test_bar_chart_can_lay_bars_sideways_for_long_labels():
+    chart = draw.bar_chart({"198.51.100.203": 3}, "t", "x", "y", horizontal=True)
+    assert chart.source.splitlines()[0] == "xychart-beta horizontal"
