@@ -142,14 +142,18 @@ def _locally(jobs: list[Job], root: str, db_url: str, workers: int) -> Iterator[
         with ProcessPoolExecutor(min(workers, len(pending)), mp_context=get_context("spawn"),
                                  initializer=_start_worker) as pool:
             futures = {pool.submit(grade_marked, job, root, db_url): job for job in pending}
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    retry.append(job)
-                except Exception as error:  # one notebook's failure must not stop the cohort
-                    yield failed(job, f"grading stopped with {type(error).__name__}: {error}")
+            try:
+                for future in as_completed(futures):
+                    job = futures[future]
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        retry.append(job)
+                    except Exception as error:  # one notebook's failure must not stop the cohort
+                        yield failed(job, f"grading stopped with {type(error).__name__}: {error}")
+            except (KeyboardInterrupt, GeneratorExit):
+                _stop_now(pool)
+                raise
         for culprit in _killed_while_grading(running):
             deaths[culprit] += 1
             if deaths[culprit] >= MAX_WORKER_DEATHS and culprit in retry:
@@ -157,6 +161,15 @@ def _locally(jobs: list[Job], root: str, db_url: str, workers: int) -> Iterator[
                 yield failed(culprit, f"the grading worker died {deaths[culprit]} times while grading "
                                       "this notebook (out of memory, or code that kills processes)")
         pending = retry
+
+
+def _stop_now(pool: ProcessPoolExecutor) -> None:
+    """Interrupted: drop the queue and stop the workers instead of letting them finish it.
+    (The executor has no public way to stop running workers; ``_processes`` is stable.)"""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        process.terminate()
 
 
 def _start_worker() -> None:

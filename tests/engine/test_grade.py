@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -190,3 +192,26 @@ def test_lms_downloads_in_a_zip_are_matched_by_name_and_content(tiny_root, tmp_p
     assert process.returncode == 0, process.stderr
     assert set(grades[grades.topic == SLUG].student) == {"doejane", "smithjo", "alex"}
     assert (grades[grades.topic == SLUG].score == 5).all()
+
+
+def test_an_interrupted_run_keeps_what_it_graded_and_the_next_run_finishes(tiny_root, tmp_path):
+    slow = {DOUBLE: "import time\ntime.sleep(1)\n" + SOLUTION}
+    for learner in ("p1", "p2", "p3", "p4"):
+        write_submission(tiny_root, tmp_path / "submitted", learner, slow)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "grader", "grade", tmp_path / "submitted", "--out", out,
+               "--workers", "1", "--quiet"]
+    process = subprocess.Popen(command, cwd=tiny_root, env=ENV, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    outcomes = out / ".grader" / "outcomes"
+    deadline = time.monotonic() + 300
+    while not list(outcomes.glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130 and "run the same command again" in stderr, stderr[-3000:]
+    kept = len(list(outcomes.glob("*.json")))
+    assert 1 <= kept < 4
+    again = grade(tmp_path / "submitted", "--out", out, cwd=tiny_root)
+    assert f"({kept} unchanged since the last run)" in again.stdout, again.stderr
+    assert (pd.read_csv(out / "grades.csv").query("topic == @SLUG").score == 5).all()
