@@ -76,7 +76,7 @@ def _map_rows(text: str) -> dict[str, str]:
 def test_course_maps_mark_exactly_the_topics_that_exist_as_available(where, link):
     text = (ROOT / where).read_text()
     if where.endswith(".ipynb"):
-        text = "".join("".join(cell["source"]) for cell in json.loads(text)["cells"])
+        text = "\n".join("".join(cell["source"]) for cell in json.loads(text)["cells"])
     rows = _map_rows(text)
     rows.pop("00")
     built = {t.slug[:2]: t.slug for t in topics(ROOT) if t.slug != "00-start-here"}
