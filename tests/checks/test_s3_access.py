@@ -1,5 +1,6 @@
 """Tests for grader/checks/ec2/s3_access.py: topic 21's reading of endpoint and bucket policies,
-one behaviour per row."""
+one behaviour per row. Statements are decided by grader.sim.iam (tested in tests/sim); the rows
+here go through ``decide``, so they also pin the request context this module builds."""
 
 from __future__ import annotations
 
@@ -11,10 +12,7 @@ from grader.checks.ec2.s3_access import (
     Decision,
     S3Request,
     UnsupportedPolicy,
-    conditions_hold,
     decide,
-    evaluate,
-    wildcard_match,
 )
 
 ADMIN = f"arn:aws:iam::{ACCOUNT}:role/bucket-admin"
@@ -39,6 +37,16 @@ LOCKED = policy(statement("Deny", Sid="OnlyThroughVpce", Condition={
 
 def get(key="data.csv", bucket="team", **kw):
     return S3Request("s3:GetObject", bucket, key, **kw)
+
+
+def endpoint_allows(policy_, request_):
+    """Whether the endpoint policy lets the request through (it comes through VPCE)."""
+    return decide(request_, endpoint_policy=policy_).decision is Decision.ALLOWED
+
+
+def bucket_denies(policy_, request_):
+    """Whether the bucket policy refuses the request (with no endpoint on the way)."""
+    return decide(request_, bucket_policy=policy_).decision is Decision.DENIED_BY_BUCKET
 
 
 @pytest.mark.parametrize(("request_", "endpoint_policy", "bucket_policy", "decision"), [
@@ -88,10 +96,18 @@ def test_reasons_name_the_deciding_statement():
 
 
 def test_statements_without_sid_are_numbered_from_one():
-    assert evaluate(policy(statement("Deny")), get(), gateway_endpoint=False) == \
-        ("Deny", "statement 1")
+    assert decide(get(), bucket_policy=policy(statement("Deny"))).reason == \
+        "statement 1 of the bucket policy of team denies it"
+    second = policy(statement(resource="arn:aws:s3:::other"), statement())
+    assert decide(get(vpce=VPCE), endpoint_policy=second).reason.startswith(
+        f"statement 2 of endpoint {VPCE} allows it; ")
 
 
+def test_an_empty_endpoint_policy_is_not_the_default():
+    assert decide(get(vpce=VPCE), endpoint_policy=policy()).decision is Decision.DENIED_BY_ENDPOINT
+
+
+# A row with gateway True is read as an endpoint policy's Allow, with False as a bucket policy's Deny.
 @pytest.mark.parametrize(("principal", "caller", "gateway", "matches"), [
     pytest.param({"AWS": "*"}, APP_ROLE, True, True, id="aws-star"),
     pytest.param({"AWS": [ADMIN]}, ADMIN, False, True, id="exact-arn"),
@@ -102,33 +118,39 @@ def test_statements_without_sid_are_numbered_from_one():
     pytest.param({"Service": "ec2.amazonaws.com"}, APP_ROLE, False, False, id="service"),
 ])
 def test_principals(principal, caller, gateway, matches):
-    effect, _ = evaluate(policy(statement(principal=principal)), get(principal=caller),
-                         gateway_endpoint=gateway)
-    assert (effect == "Allow") is matches
+    if gateway:
+        assert endpoint_allows(policy(statement(principal=principal)),
+                               get(principal=caller, vpce=VPCE)) is matches
+    else:
+        assert bucket_denies(policy(statement("Deny", principal=principal)),
+                             get(principal=caller)) is matches
 
 
-@pytest.mark.parametrize(("condition", "context", "holds"), [
-    pytest.param({"StringEquals": {"aws:SourceVpce": VPCE}}, {}, False, id="positive-missing"),
-    pytest.param({"StringNotEquals": {"aws:SourceVpce": VPCE}}, {}, True, id="negated-missing"),
-    pytest.param({"StringEqualsIfExists": {"aws:SourceVpce": VPCE}}, {}, True, id="if-exists"),
-    pytest.param({"StringEquals": {"aws:sourcevpce": [OTHER, VPCE]}},
-                 {"aws:sourcevpce": VPCE}, True, id="values-are-alternatives-keys-any-case"),
-    pytest.param({"StringLike": {"aws:SourceVpce": "vpce-0a*"}}, {"aws:sourcevpce": VPCE}, True,
+# The request's own context: the caller's ARN and account, aws:SecureTransport "true", and
+# aws:SourceVpce only through an endpoint. A condition holds when its Deny refuses the request.
+@pytest.mark.parametrize(("condition", "request_", "holds"), [
+    pytest.param({"StringEquals": {"aws:SourceVpce": VPCE}}, get(), False, id="positive-missing"),
+    pytest.param({"StringNotEquals": {"aws:SourceVpce": VPCE}}, get(), True, id="negated-missing"),
+    pytest.param({"StringEqualsIfExists": {"aws:SourceVpce": VPCE}}, get(), True, id="if-exists"),
+    pytest.param({"StringEquals": {"aws:sourcevpce": [OTHER, VPCE]}}, get(vpce=VPCE), True,
+                 id="values-are-alternatives-keys-any-case"),
+    pytest.param({"StringLike": {"aws:SourceVpce": "vpce-0a*"}}, get(vpce=VPCE), True,
                  id="like-wildcard"),
-    pytest.param({"StringEqualsIgnoreCase": {"aws:SourceVpce": VPCE.upper()}},
-                 {"aws:sourcevpce": VPCE}, True, id="ignore-case"),
+    pytest.param({"StringEqualsIgnoreCase": {"aws:SourceVpce": VPCE.upper()}}, get(vpce=VPCE),
+                 True, id="ignore-case"),
     pytest.param({"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/*"}},
-                 {"aws:principalarn": ADMIN}, True, id="arn-like"),
+                 get(principal=ADMIN), True, id="arn-like"),
     pytest.param({"StringNotEquals": {"aws:SourceVpce": VPCE},
                   "ArnNotEquals": {"aws:PrincipalArn": ADMIN}},
-                 {"aws:principalarn": ADMIN}, False, id="operators-are-anded"),
-    pytest.param({"Bool": {"aws:SecureTransport": "false"}}, {"aws:securetransport": "true"},
-                 False, id="bool"),
-    pytest.param({"Null": {"aws:SourceVpce": "true"}}, {}, True, id="null-true-when-missing"),
-    pytest.param({"Null": {"aws:SourceVpce": "false"}}, {}, False, id="null-false-when-missing"),
+                 get(principal=ADMIN), False, id="operators-are-anded"),
+    pytest.param({"Bool": {"aws:SecureTransport": "false"}}, get(), False, id="bool"),
+    pytest.param({"Null": {"aws:SourceVpce": "true"}}, get(), True, id="null-true-when-missing"),
+    pytest.param({"Null": {"aws:SourceVpce": "false"}}, get(), False, id="null-false-when-missing"),
+    pytest.param({"StringEquals": {"aws:PrincipalAccount": ACCOUNT, "aws:SourceVpc": "vpc-1"}},
+                 get(vpce=VPCE, vpc="vpc-1"), True, id="account-and-source-vpc"),
 ])
-def test_conditions(condition, context, holds):
-    assert conditions_hold(condition, context) is holds
+def test_conditions(condition, request_, holds):
+    assert bucket_denies(policy(statement("Deny", Condition=condition)), request_) is holds
 
 
 @pytest.mark.parametrize(("broken", "says"), [
@@ -146,15 +168,34 @@ def test_conditions(condition, context, holds):
 ])
 def test_unsupported_language_is_named(broken, says):
     with pytest.raises(UnsupportedPolicy, match=says):
-        evaluate(policy(broken), get(), gateway_endpoint=False)
+        decide(get(), bucket_policy=policy(broken))
+    with pytest.raises(UnsupportedPolicy, match=says):
+        decide(get(vpce=VPCE), endpoint_policy=policy(broken))
 
 
-@pytest.mark.parametrize(("pattern", "value", "ignore_case", "matches"), [
-    ("s3:Get*", "s3:GetObject", True, True),
-    ("S3:GETOBJECT", "s3:GetObject", True, True),
-    ("arn:aws:s3:::Team/*", "arn:aws:s3:::team/x", False, False),
-    ("arn:aws:s3:::team/?", "arn:aws:s3:::team/x", False, True),
-    ("arn:aws:s3:::team.data", "arn:aws:s3:::teamXdata", False, False),
+def test_unsupported_language_is_refused_even_in_a_statement_that_does_not_apply():
+    """Whether a policy is readable no longer depends on the request: every statement is read."""
+    unknown_key = statement(action="s3:PutObject", Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}})
+    with pytest.raises(UnsupportedPolicy, match="aws:SourceIp"):
+        decide(get(), bucket_policy=policy(statement("Deny"), unknown_key))
+
+
+@pytest.mark.parametrize(("broken", "says"), [
+    pytest.param({**statement(), "NotAction": "s3:Put*"}, "exactly one of Action or NotAction",
+                 id="action-and-not-action"),
+    pytest.param({**statement(), "NotResource": "arn:aws:s3:::x"},
+                 "at most one of Resource or NotResource", id="resource-and-not-resource"),
+    pytest.param(statement(principal="arn:aws:iam::123456789012:root"), "Principal is",
+                 id="principal-as-bare-arn"),
+    pytest.param(statement(Condition={"StringEqualz": {"aws:SourceVpce": VPCE}}), "StringEqualz",
+                 id="unknown-operator"),
 ])
-def test_wildcards_are_iam_wildcards_only(pattern, value, ignore_case, matches):
-    assert wildcard_match(pattern, value, ignore_case) is matches
+def test_policies_aws_would_reject_are_unsupported_with_the_evaluators_reason(broken, says):
+    with pytest.raises(UnsupportedPolicy, match=says):
+        decide(get(), bucket_policy=policy(broken))
+
+
+def test_an_s3_request_is_for_s3_actions_only():
+    with pytest.raises(ValueError, match="S3 actions"):
+        S3Request("ec2:RunInstances", "team")
+    assert S3Request("S3:GETOBJECT", "team", "x").resource == "arn:aws:s3:::team/x"

@@ -19,9 +19,9 @@ from botocore.exceptions import ClientError
 
 from grader.checks.base import Message
 from grader.sim import flow_logs as sim
+from grader.sim.iam import action_matches
 
 from .resources import missing, require_id
-from .s3_access import wildcard_match
 
 SERVICE = "vpc-flow-logs.amazonaws.com"
 #: What the role of a flow log to CloudWatch Logs must allow (AWS's documented minimum).
@@ -179,8 +179,8 @@ def flow_log_role(session, flow_log_id) -> None:
             (allowed if statement.get("Effect") == "Allow" else denied).extend(
                 _listed(statement.get("Action", [])))
     lacking = [action for action in ROLE_ACTIONS
-               if not any(wildcard_match(p, action, True) for p in allowed)
-               or any(wildcard_match(p, action, True) for p in denied)]
+               if not any(action_matches(p, action) for p in allowed)
+               or any(action_matches(p, action) for p in denied)]
     if lacking:
         found = f"no Allow for {', '.join(lacking)}" if allowed else "no permission policy"
         raise ROLE_PERMISSIONS.fail(role=name, actions=", ".join(ROLE_ACTIONS), found=found)
@@ -194,7 +194,7 @@ def _trusts_only_the_service(name: str, trust: dict) -> None:
         if services != [SERVICE] or set(principal) != {"Service"}:
             raise ROLE_TRUST.fail(role=name, found=f"a statement trusts {json.dumps(principal)}",
                                   hint=ROLE_TRUST_HINTS["other"])
-    if not any(wildcard_match(p, "sts:AssumeRole", True) for s in allows
+    if not any(action_matches(p, "sts:AssumeRole") for s in allows
                for p in _listed(s.get("Action", []))):
         raise ROLE_TRUST.fail(role=name, found="no statement allows sts:AssumeRole",
                               hint=ROLE_TRUST_HINTS["none"])
