@@ -12,7 +12,7 @@ NOT_AN_ARN = Message(
     "123456789012:{prefix}/...'", "{value!r:.90} (a {type})", "Return {path} from the create "
     "call's response.")
 MISSING = Message(
-    "{kind} {arn} exists", "a {kind} with that ARN in this mock AWS account",
+    "{Kind} {arn} exists", "a {kind} with that ARN in this mock AWS account",
     "no such {kind} ({code})", "Return the ARN your function created, from the create call's "
     "response.")
 _ARN_PATHS = {"loadbalancer": "create_load_balancer(...)['LoadBalancers'][0]['LoadBalancerArn']",
@@ -35,7 +35,8 @@ def _read(kind: str, arn: str, read):
         code = error.response.get("Error", {}).get("Code", "")
         if "NotFound" not in code:
             raise
-        raise MISSING.fail(kind=state.KINDS[kind].capitalize(), arn=arn, code=code) from None
+        raise MISSING.fail(kind=state.KINDS[kind], Kind=state.KINDS[kind].capitalize(), arn=arn,
+                           code=code) from None
 
 
 def load_balancer(session, lb_arn) -> dict:

@@ -35,12 +35,15 @@ def tcp(port: int, source_ip: str = "198.51.100.7", protocol: str = "TCP") -> di
 
 
 def describe_request(req: dict) -> str:
-    """``https://shop.example.com/api/x?y=1`` or ``a TCP connection to port 5432``."""
+    """``https://shop.example.com/api/x?y=1`` (the method first unless GET) or ``a TCP
+    connection to port 5432``."""
     if req["protocol"] in ("HTTP", "HTTPS"):
         default = 80 if req["protocol"] == "HTTP" else 443
         port = "" if req["port"] == default else f":{req['port']}"
         query = f"?{req['query']}" if req.get("query") else ""
-        return f"{req['protocol'].lower()}://{req['host']}{port}{req.get('path', '/')}{query}"
+        method = "" if req.get("method", "GET") == "GET" else f"{req['method']} "
+        return (f"{method}{req['protocol'].lower()}://{req['host']}{port}"
+                f"{req.get('path', '/')}{query}")
     return f"a {req['protocol']} connection to port {req['port']}"
 
 
