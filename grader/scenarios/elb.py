@@ -103,10 +103,9 @@ def https_alb(session, vpc_cidr: str, azs, app_port: int, *, name: str = "web",
     ec2, elbv2, vpc_id = session.client("ec2"), session.client("elbv2"), network["vpc_id"]
     group_id = ec2.create_security_group(GroupName=f"{name}-alb", Description="load balancer",
                                          VpcId=vpc_id)["GroupId"]
-    for port in (443, 80) if http_redirect else (443,):
-        ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=[
-            {"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
-             "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+        for port in ((443, 80) if http_redirect else (443,))])
     lb_arn = elbv2.create_load_balancer(
         Name=name, Subnets=list(network["subnets"]["public"].values()), SecurityGroups=[group_id],
         Scheme="internet-facing", Type="application")["LoadBalancers"][0]["LoadBalancerArn"]
