@@ -209,10 +209,14 @@ def _forwards(action: dict) -> list[tuple[str, str]]:
 
 
 def _describe(action: dict) -> str:
-    """``redirect to HTTPS:443 (301)``, ``fixed response 403`` or the action's type."""
+    """``redirect to HTTPS:443 (301)`` (or ``host x``, ``path /y``), ``fixed response 403`` or the
+    action's type."""
     c = action.get("RedirectConfig") or action.get("FixedResponseConfig") or {}
-    if action["Type"] == "redirect":
-        return f"redirect to {c.get('Protocol', '')}:{c.get('Port', '')} ({c['StatusCode'][-3:]})"
+    if action["Type"] == "redirect":  # only the parts it changes: HTTPS:443, host x, path /y
+        where = ":".join(str(c[k]) for k in ("Protocol", "Port") if c.get(k))
+        where = " ".join([where] * bool(where) + [f"{k.lower()} {c[k]}" for k in ("Host", "Path")
+                                                   if c.get(k)])
+        return f"redirect to {where} ({c['StatusCode'][-3:]})"
     return f"fixed response {c['StatusCode']}" if "StatusCode" in c else action["Type"]
 
 
