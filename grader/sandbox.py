@@ -46,6 +46,7 @@ _WARM_UP_CALLS = {
     "wafv2": ("list_web_acls", {"Scope": "REGIONAL"}),
     "elbv2": ("describe_load_balancers", {}),
     "shield": ("list_protections", {}),
+    "acm": ("list_certificates", {}),
 }
 _NOISY_MODULES = r"(moto|botocore|boto3|responses|werkzeug|nbformat)(\.|$)"
 
