@@ -47,6 +47,7 @@ _WARM_UP_CALLS = {
     "elbv2": ("describe_load_balancers", {}),
     "shield": ("list_protections", {}),
     "acm": ("list_certificates", {}),
+    "route53": ("list_hosted_zones", {}),
 }
 _NOISY_MODULES = r"(moto|botocore|boto3|responses|werkzeug|nbformat)(\.|$)"
 
