@@ -8,7 +8,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from grader.enforcement import as_role, as_user, attempt, enforced, is_denied
+from grader.enforcement import as_role, as_user, attempt, enforced, is_denied, signed_session
 
 READ = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data/*"}]}
@@ -73,3 +73,14 @@ def test_attempt_reports_allowed_or_the_error_code(session, reader):
         assert attempt(ana, "s3", "get_object", Bucket="data", Key="a.csv") == "allowed"
         assert attempt(ana, "s3", "delete_bucket", Bucket="data") == "AccessDenied"
     assert attempt(session, "s3", "get_object", Bucket="data", Key="missing") == "NoSuchKey"
+
+
+def test_signed_sessions_share_one_data_loader_and_sign_with_their_keys(session, reader):
+    key = session.client("iam").create_access_key(UserName=reader)["AccessKey"]
+    first, second = signed_session(key), signed_session(key)
+    loader = first._session.get_component("data_loader")
+    assert loader is second._session.get_component("data_loader")
+    assert len(loader.search_paths) == len(set(loader.search_paths))  # boto3's own path added once
+    with enforced():
+        assert second.client("sts").get_caller_identity()["Arn"].endswith(":user/ana")
+        assert second.client("s3").get_object(Bucket="data", Key="a.csv")["Body"].read() == b"1"
