@@ -367,12 +367,24 @@ def can_assume_role(role_arn: str, trust_policy, principal: str, *, context=None
                     boundary=None, scps=None) -> Verdict:
     """Whether ``principal`` may call ``sts:AssumeRole`` on ``role_arn``: the role's trust
     policy must allow it; a trust policy naming an account (or a caller in another account)
-    also needs the caller's own identity policies to allow ``sts:AssumeRole``."""
+    also needs the caller's own identity policies to allow ``sts:AssumeRole``. A caller's
+    permissions boundary must allow it even when the trust policy names the caller itself
+    (IAM User Guide, "Update a role trust policy", as of 2026), unlike other resource policies."""
     owner = IAM_ARN.fullmatch(role_arn)
     request = Request("sts:AssumeRole", role_arn, principal, dict(context or {}),
                       resource_account=owner["acct"] if owner else None)
-    return evaluate(request, identity=identity, resource={"trust policy": trust_policy},
-                    boundary=boundary, scps=scps, require_resource_allow=True)
+    verdict = evaluate(request, identity=identity, resource={"trust policy": trust_policy},
+                       boundary=boundary, scps=scps, require_resource_allow=True)
+    if verdict.allowed and boundary is not None and not _trail_mentions(verdict, "boundary"):
+        capped = evaluate(request, identity=boundary)
+        if not capped.allowed:
+            return Verdict(Decision.IMPLICIT_DENY, (*verdict.trail, f"the boundary policy does not "
+                                                    f"allow {_describe(request)}"))
+    return verdict
+
+
+def _trail_mentions(verdict: Verdict, kind: str) -> bool:
+    return any(f"of {kind} policy" in step for step in verdict.trail)
 
 
 def decide(policies: Iterable, request: Request) -> Decision:

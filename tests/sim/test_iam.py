@@ -440,6 +440,17 @@ def test_same_account_user_named_in_trust_needs_no_identity_permission():
     assert can_assume_role(ROLE, by_account, ALICE, identity=[policy(allow("sts:AssumeRole", ROLE))])
 
 
+def test_a_callers_boundary_caps_assume_role_even_when_the_trust_policy_names_the_caller():
+    """AWS: a user named in a role's trust policy still needs a boundary that allows sts:AssumeRole."""
+    trust = policy(grant({"AWS": ALICE}, "sts:AssumeRole"))
+    only_s3 = policy(allow("s3:*"))
+    verdict = can_assume_role(ROLE, trust, ALICE, boundary=only_s3)
+    assert verdict.decision is IMPLICIT and verdict.trail[-1].startswith("the boundary policy does not allow")
+    assert can_assume_role(ROLE, trust, ALICE, boundary=policy(allow("sts:AssumeRole"))).allowed
+    with_deny = policy(allow("*"), deny("sts:AssumeRole", ROLE))
+    assert can_assume_role(ROLE, trust, ALICE, boundary=with_deny).decision is EXPLICIT
+
+
 # -- documents AWS would reject ----------------------------------------------------------------
 
 @pytest.mark.parametrize("document, kwargs, message", [
