@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import botocore.session
 from botocore.exceptions import ClientError
 from moto.core import enable_iam_authentication
 
@@ -59,25 +58,14 @@ def enforced() -> Iterator[None]:
         yield
 
 
-#: botocore's data loader, shared by every signed session: a new boto3 session otherwise reads
-#: and parses the service models again, ~0.2 s for its first client.
-_LOADER: list = []
-
-
 def signed_session(credentials: dict):
-    """A course session signed with ``credentials``: an access key (``AccessKeyId``,
-    ``SecretAccessKey``) or AssumeRole's temporary credentials (plus ``SessionToken``). Its
-    calls are checked only inside :func:`enforced`."""
-    core = botocore.session.get_session()
-    if not _LOADER:
-        _LOADER.append(core.get_component("data_loader"))
-    loader = _LOADER[0]
-    core.register_component("data_loader", loader)
-    signed = sandbox.CourseSession(
-        botocore_session=core, aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials.get("SessionToken"), region_name=sandbox.REGION)
-    loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))  # boto3 appends its own each time
+    """A course session (``grader.sandbox.new_session``: course region, the shared botocore data
+    loader) signed with ``credentials``: an access key (``AccessKeyId``, ``SecretAccessKey``) or
+    AssumeRole's temporary credentials (plus ``SessionToken``). Its calls are checked only
+    inside :func:`enforced`."""
+    signed = sandbox.new_session()
+    signed._session.set_credentials(credentials["AccessKeyId"], credentials["SecretAccessKey"],
+                                    credentials.get("SessionToken"))
     return signed
 
 
