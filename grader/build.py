@@ -62,7 +62,8 @@ def _sync(generated: Path, target: Path, root: Path, report: BuildReport, *, che
         report.changed.append(str((target / rel).relative_to(root)))
         if not check:
             (target / rel).unlink()
-    for rel in sorted(wanted):
+    # Assets before notebooks: an answer key may read them when it is executed.
+    for rel in sorted(wanted, key=lambda rel: (rel.suffix == ".ipynb", rel)):
         source, dest = generated / rel, target / rel
         answer_key = target.name == "solutions" and rel.suffix == ".ipynb"
         if _up_to_date(source, dest, answer_key=answer_key):

@@ -88,8 +88,13 @@ def cmd_grade(args) -> int:
     """
     from grader.batch.run import grade_cohort
 
-    cohort = grade_cohort(Path(args.submissions), Path(args.out), workers=args.workers,
-                          db_url=args.db, scheduler=args.scheduler, progress=not args.quiet)
+    try:
+        cohort = grade_cohort(Path(args.submissions), Path(args.out), workers=args.workers,
+                              db_url=args.db, scheduler=args.scheduler, progress=not args.quiet)
+    except KeyboardInterrupt:
+        print(f"Interrupted. Every notebook graded so far is kept in {args.out}: run the same "
+              "command again to grade the rest.", file=sys.stderr)
+        return 130
     graded = sum(o.result.graded for o in cohort.outcomes)
     failed = len(cohort.outcomes) - graded + len(cohort.rejected)
     print(f"{graded} notebook(s) graded ({cohort.reused} unchanged since the last run), "

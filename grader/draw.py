@@ -1,4 +1,5 @@
-"""Architecture pictures: Mermaid flowcharts of the mock AWS account, drawn in JupyterLab.
+"""Architecture pictures: Mermaid flowcharts of the mock AWS account, drawn in JupyterLab; and
+``bar_chart``, a Mermaid bar chart of counts (the course installs no plotting library).
 
 ``vpc`` and ``load_balancer`` read state and hand plain data to the pure ``vpc_flowchart`` and
 ``load_balancer_flowchart``. Node ids are ``n0``, ``n1``, ...; AWS ids sit in escaped labels.
@@ -54,6 +55,38 @@ class Diagram:
 
     def _id(self, key: str) -> str:
         return self.ids.setdefault(key, f"n{len(self.ids)}")
+
+
+class Chart:
+    """A Mermaid chart given as its lines; JupyterLab draws it like a ``Diagram``."""
+
+    def __init__(self, lines: list[str]):
+        self.source = "\n".join(lines) + "\n"
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {"text/vnd.mermaid": self.source, "text/plain": self.source}
+
+    def __str__(self) -> str:
+        return self.source
+
+
+def bar_chart(counts, title: str, x_label: str, y_label: str, *, horizontal: bool = False) -> Chart:
+    """A bar per entry of ``counts`` (a pandas Series or a dict of label -> number), in the order
+    given; every label is quoted, so addresses and ports need no care. ``horizontal`` lays the
+    bars sideways, which keeps long labels (IP addresses) readable."""
+    items = [(label, float(value)) for label, value in counts.items()]
+    top = max((value for _, value in items), default=0)
+    return Chart([
+        "xychart-beta horizontal" if horizontal else "xychart-beta",
+        f"    title {_quoted(title)}",
+        f"    x-axis {_quoted(x_label)} [{', '.join(_quoted(label) for label, _ in items)}]",
+        f"    y-axis {_quoted(y_label)} 0 --> {int(top * 1.1) + 1}",
+        f"    bar [{', '.join(str(int(v)) if v.is_integer() else str(v) for _, v in items)}]",
+    ])
+
+
+def _quoted(text) -> str:
+    return '"' + str(text).replace('"', "'") + '"'
 
 
 def vpc(session, vpc_id: str) -> Diagram:
@@ -176,10 +209,14 @@ def _forwards(action: dict) -> list[tuple[str, str]]:
 
 
 def _describe(action: dict) -> str:
-    """``redirect to HTTPS:443 (301)``, ``fixed response 403`` or the action's type."""
+    """``redirect to HTTPS:443 (301)`` (or ``host x``, ``path /y``), ``fixed response 403`` or the
+    action's type."""
     c = action.get("RedirectConfig") or action.get("FixedResponseConfig") or {}
-    if action["Type"] == "redirect":
-        return f"redirect to {c.get('Protocol', '')}:{c.get('Port', '')} ({c['StatusCode'][-3:]})"
+    if action["Type"] == "redirect":  # only the parts it changes: HTTPS:443, host x, path /y
+        where = ":".join(str(c[k]) for k in ("Protocol", "Port") if c.get(k))
+        where = " ".join([where] * bool(where) + [f"{k.lower()} {c[k]}" for k in ("Host", "Path")
+                                                   if c.get(k)])
+        return f"redirect to {where} ({c['StatusCode'][-3:]})"
     return f"fixed response {c['StatusCode']}" if "StatusCode" in c else action["Type"]
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import botocore.session
 from botocore.exceptions import ClientError
 from moto.core import enable_iam_authentication
 
@@ -65,19 +64,15 @@ def enforced() -> Iterator[None]:
         yield
 
 
-def _session(credentials: dict, admin):
-    """A session signed with ``credentials`` that reuses the admin session's loaded API models:
-    a fresh botocore session would read every service's JSON model from disk again (about
-    0.1 s per service, each time a test acts as someone)."""
-    core = botocore.session.Session()
-    loader = admin._session.get_component("data_loader")
-    core.register_component("data_loader", loader)
-    session = sandbox.CourseSession(
-        botocore_session=core, aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials.get("SessionToken"), region_name=sandbox.REGION)
-    loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))  # boto3 appends its own each time
-    return session
+def signed_session(credentials: dict):
+    """A course session (``grader.sandbox.new_session``: course region, the shared botocore data
+    loader) signed with ``credentials``: an access key (``AccessKeyId``, ``SecretAccessKey``) or
+    AssumeRole's temporary credentials (plus ``SessionToken``). Its calls are checked only
+    inside :func:`enforced`."""
+    signed = sandbox.new_session()
+    signed._session.set_credentials(credentials["AccessKeyId"], credentials["SecretAccessKey"],
+                                    credentials.get("SessionToken"))
+    return signed
 
 
 @contextmanager
@@ -90,7 +85,7 @@ def as_user(session, user_name: str) -> Iterator:
     key = iam.create_access_key(UserName=user_name)["AccessKey"]
     try:
         with enforced():
-            yield _session(key, session)
+            yield signed_session(key)
     finally:
         iam.delete_access_key(UserName=user_name, AccessKeyId=key["AccessKeyId"])
 
@@ -104,7 +99,7 @@ def as_role(session, role_arn: str, session_name: str = "grader") -> Iterator:
     credentials = session.client("sts").assume_role(
         RoleArn=role_arn, RoleSessionName=session_name)["Credentials"]
     with enforced():
-        yield _session(credentials, session)
+        yield signed_session(credentials)
 
 
 #: The principal that assumes an instance profile's role on the instance's behalf.

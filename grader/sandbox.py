@@ -18,6 +18,7 @@ import tempfile
 import warnings
 
 import boto3
+import botocore.session
 from moto import mock_aws
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.models import moto_api_backend
@@ -45,11 +46,14 @@ _WARM_UP_CALLS = {
     "wafv2": ("list_web_acls", {"Scope": "REGIONAL"}),
     "elbv2": ("describe_load_balancers", {}),
     "shield": ("list_protections", {}),
+    "acm": ("list_certificates", {}),
+    "route53": ("list_hosted_zones", {}),
 }
 _NOISY_MODULES = r"(moto|botocore|boto3|responses|werkzeug|nbformat)(\.|$)"
 
 _mock = None
 _empty_config = None
+_loader = None
 
 
 def start(*, prewarm: tuple[str, ...] = (), default_amis: bool = False) -> boto3.Session:
@@ -117,8 +121,19 @@ class CourseSession(boto3.Session):
 
 
 def new_session() -> boto3.Session:
-    """A session with the course's fake credentials and region."""
-    return CourseSession(region_name=REGION)
+    """A session with the course's fake credentials and region.
+
+    Sessions share one botocore data loader: each would otherwise read and parse the service
+    models again (0.2-0.4 s for EC2's), and tests and the setup cell make new sessions often.
+    """
+    global _loader
+    core = botocore.session.Session()
+    if _loader is None:
+        _loader = core.get_component("data_loader")
+    core.register_component("data_loader", _loader)
+    session = CourseSession(botocore_session=core, region_name=REGION)
+    _loader.search_paths[:] = list(dict.fromkeys(_loader.search_paths))  # boto3 appends its own
+    return session
 
 
 def _scrub_environment() -> None:

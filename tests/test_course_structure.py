@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import nbformat
@@ -62,3 +63,26 @@ def test_topic_has_four_to_six_exercises_a_diagram_and_an_interview_answer(topic
     markdown = "\n".join(c.source for c in cells if c.cell_type == "markdown")
     assert "```mermaid" in markdown
     assert re.search(r"interview", markdown, re.IGNORECASE)
+
+
+def _map_rows(text: str) -> dict[str, str]:
+    """Course-map rows by topic number: '| 06 | ... | status |'."""
+    return {m.group(1): m.group(0) for m in re.finditer(r"^\| (\d\d) \|.*\|$", text, re.MULTILINE)}
+
+
+@pytest.mark.parametrize(("where", "link"), [("README.md", "exercises/{slug}/{slug}.ipynb"),
+                                             ("course/00-start-here/00-start-here.ipynb",
+                                              "../{slug}/{slug}.ipynb")])
+def test_course_maps_mark_exactly_the_topics_that_exist_as_available(where, link):
+    text = (ROOT / where).read_text()
+    if where.endswith(".ipynb"):
+        text = "\n".join("".join(cell["source"]) for cell in json.loads(text)["cells"])
+    rows = _map_rows(text)
+    rows.pop("00")
+    built = {t.slug[:2]: t.slug for t in topics(ROOT) if t.slug != "00-start-here"}
+    assert set(rows) >= set(built) and len(rows) == 25
+    for number, row in rows.items():
+        if number in built:
+            assert link.format(slug=built[number]) in row and "**available**" in row, row
+        else:
+            assert row.endswith("| planned |"), row

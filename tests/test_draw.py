@@ -187,3 +187,31 @@ def test_load_balancer_diagram_shows_each_target_inside_its_target_group(session
         assert lines[start + 1].endswith(f'["{instance}:8080<br/>healthy (health check /health)"]')
         assert lines[start + 2] == "end"
     assert_valid_mermaid(picture)
+
+
+# -- bar_chart ------------------------------------------------------------------------------------
+
+def test_bar_chart_is_a_mermaid_xychart_with_quoted_labels_in_order():
+    chart = draw.bar_chart({"203.0.113.9": 280, 'say "hi"': 12.5}, "Top sources", "source",
+                           "records")
+    assert chart.source.splitlines() == [
+        "xychart-beta",
+        '    title "Top sources"',
+        """    x-axis "source" ["203.0.113.9", "say 'hi'"]""",
+        '    y-axis "records" 0 --> 309',
+        "    bar [280, 12.5]",
+    ]
+    assert chart._repr_mimebundle_()["text/vnd.mermaid"] == chart.source == str(chart)
+
+
+def test_bar_chart_reads_a_series_with_integer_labels():
+    import pandas as pd
+
+    chart = draw.bar_chart(pd.Series([704, 1_250_000], index=pd.array([22, 3389], dtype="Int64")),
+                           "Ports", "port", "records")
+    assert '["22", "3389"]' in chart.source and "bar [704, 1250000]" in chart.source
+
+
+def test_bar_chart_can_lay_bars_sideways_for_long_labels():
+    chart = draw.bar_chart({"198.51.100.203": 3}, "t", "x", "y", horizontal=True)
+    assert chart.source.splitlines()[0] == "xychart-beta horizontal"

@@ -8,7 +8,16 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from grader.enforcement import as_instance, as_role, as_user, attempt, enforced, instance_role_arn, is_denied
+from grader.enforcement import (
+    as_instance,
+    as_role,
+    as_user,
+    attempt,
+    enforced,
+    instance_role_arn,
+    is_denied,
+    signed_session,
+)
 from grader.errors import NoInstanceCredentials
 from grader.scenarios.ec2 import IMDSV1_ALLOWED, launch, set_metadata_options
 from grader.scenarios.iam import instance_role
@@ -78,6 +87,17 @@ def test_attempt_reports_allowed_or_the_error_code(session, reader):
     assert attempt(session, "s3", "get_object", Bucket="data", Key="missing") == "NoSuchKey"
 
 
+def test_signed_sessions_share_one_data_loader_and_sign_with_their_keys(session, reader):
+    key = session.client("iam").create_access_key(UserName=reader)["AccessKey"]
+    first, second = signed_session(key), signed_session(key)
+    loader = first._session.get_component("data_loader")
+    assert loader is second._session.get_component("data_loader")
+    assert len(loader.search_paths) == len(set(loader.search_paths))  # boto3's own path added once
+    with enforced():
+        assert second.client("sts").get_caller_identity()["Arn"].endswith(":user/ana")
+        assert second.client("s3").get_object(Bucket="data", Key="a.csv")["Body"].read() == b"1"
+
+
 # -- as_instance: what an application on an instance gets from the metadata service -------------
 
 @pytest.fixture
@@ -112,7 +132,8 @@ def test_as_instance_follows_a_replaced_association(session, app_server):
 def test_as_instance_explains_why_there_are_no_credentials(session, reader, breakage, reason):
     trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                      "Principal": {"Service": "lambda.amazonaws.com"}}]}
-    role = instance_role(session, "app", READ, **({"trust": trust} if breakage == "lambda-trust" else {}))
+    extra = {"trust_policy": trust} if breakage == "lambda-trust" else {}
+    role = instance_role(session, "app", READ, **extra)
     if breakage == "empty-profile":
         session.client("iam").create_instance_profile(InstanceProfileName="empty")
     profile = {"no-profile": None, "empty-profile": "empty"}.get(breakage, role["profile_name"])
@@ -123,13 +144,3 @@ def test_as_instance_explains_why_there_are_no_credentials(session, reader, brea
         pass
     assert caught.value.instance_id == instance_id and caught.value.code == "no-instance-credentials"
 
-
-def test_acting_as_someone_reuses_the_loaded_api_models(session, reader):
-    """Each as_user/as_role session used to read every API model from disk again (~0.1 s each)."""
-    loader = session._session.get_component("data_loader")
-    paths = list(loader.search_paths)
-    for _ in range(3):
-        with as_user(session, reader) as ana:
-            assert ana._session.get_component("data_loader") is loader
-            assert ana.client("s3").get_object(Bucket="data", Key="a.csv")["Body"].read() == b"1"
-    assert loader.search_paths == paths

@@ -109,7 +109,8 @@ def _page(summary: dict, grades: pd.DataFrame, tests: pd.DataFrame) -> str:
     overview = pd.DataFrame([{"topic": t, "graded": d["graded"], "mean": d["mean"], "median": d["median"],
                               "max": d["max_score"], "full marks": d["full_marks"]}
                              for t, d in summary["topics"].items()])
-    board = grades.pivot_table(index="student", columns="topic", values="percent", aggfunc="first")
+    shown = grades.percent.map("{:.0f} %".format).where(grades.status.isin(["graded", ""]), grades.status)
+    board = grades.assign(shown=shown).pivot(index="student", columns="topic", values="shown")
     sections = [
         ("Overview", f"<p>{summary['learners']} learners, {summary['graded']} notebooks graded, "
                      f"{summary['not_graded']} not graded, {summary['not_submitted']} not submitted, "

@@ -11,13 +11,15 @@ server. Whatever happens to one notebook is reported for that notebook; the coho
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import signal
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -82,8 +84,11 @@ def grade_cohort(inputs: Path, out: Path, *, workers: int | None = None, db_url:
 
 
 def _copy_sources(topics: list[Topic], out: Path) -> None:
+    """The topics' sources, unless ``out`` is the course itself (a teacher's course folder)."""
     for topic in topics:
-        shutil.copytree(topic.folder, out / "course" / topic.slug, dirs_exist_ok=True)
+        target = out / "course" / topic.slug
+        if target.resolve() != topic.folder.resolve():
+            shutil.copytree(topic.folder, target, dirs_exist_ok=True)
 
 
 def _register_assignments(topics: list[Topic], out: Path, db_url: str) -> None:
@@ -124,28 +129,86 @@ def _place(submission: Submission, out: Path) -> Job:
 
 
 def _locally(jobs: list[Job], root: str, db_url: str, workers: int) -> Iterator[Outcome]:
-    """Worker processes; a worker that dies is replaced and its notebooks are tried again."""
+    """Worker processes. A worker that dies takes the pool down: the notebook it was grading
+    (its marker under ``.grader/running``) is charged and tried again; the others simply go on
+    in a new pool."""
     deaths: Counter[Job] = Counter()
+    running = Path(root) / ".grader" / "running"
     pending = jobs
     while pending:
         retry = []
+        shutil.rmtree(running, ignore_errors=True)
+        running.mkdir(parents=True)
         with ProcessPoolExecutor(min(workers, len(pending)), mp_context=get_context("spawn"),
-                                 initializer=quiet_and_quick) as pool:
-            futures = {pool.submit(grade, job, root, db_url): job for job in pending}
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    deaths[job] += 1
-                    if deaths[job] < MAX_WORKER_DEATHS:
+                                 initializer=_start_worker) as pool:
+            futures = {pool.submit(grade_marked, job, root, db_url): job for job in pending}
+            try:
+                for future in as_completed(futures):
+                    job = futures[future]
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
                         retry.append(job)
-                    else:
-                        yield failed(job, "a grading worker died twice while this notebook was in "
-                                          "its queue (out of memory?)")
-                except Exception as error:  # one notebook's failure must not stop the cohort
-                    yield failed(job, f"grading stopped with {type(error).__name__}: {error}")
+                    except Exception as error:  # one notebook's failure must not stop the cohort
+                        yield failed(job, f"grading stopped with {type(error).__name__}: {error}")
+            except (KeyboardInterrupt, GeneratorExit):
+                _stop_now(pool)
+                raise
+        for culprit in _killed_while_grading(running):
+            deaths[culprit] += 1
+            if deaths[culprit] >= MAX_WORKER_DEATHS and culprit in retry:
+                retry.remove(culprit)
+                yield failed(culprit, f"the grading worker died {deaths[culprit]} times while grading "
+                                      "this notebook (out of memory, or code that kills processes)")
         pending = retry
+
+
+def _stop_now(pool: ProcessPoolExecutor) -> None:
+    """Interrupted: drop the queue and stop the workers instead of letting them finish it.
+    (The executor has no public way to stop running workers; ``_processes`` is stable.)"""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        process.terminate()
+
+
+def _start_worker() -> None:
+    """A worker the pool stops (SIGTERM, when another worker died) removes its marker first:
+    only the worker that died by itself leaves one behind."""
+    quiet_and_quick()
+    signal.signal(signal.SIGTERM, _stopped)
+
+
+def _stopped(signum, frame) -> None:
+    for marker in _markers:
+        marker.unlink(missing_ok=True)
+    os._exit(1)
+
+
+_markers: list[Path] = []
+
+
+def grade_marked(job: Job, root: str, db_url: str) -> Outcome:
+    """:func:`grade`, leaving a marker that names the job while it runs in this worker."""
+    marker = Path(root) / ".grader" / "running" / str(os.getpid())
+    marker.write_text(json.dumps(asdict(job)))
+    _markers.append(marker)
+    try:
+        return grade(job, root, db_url)
+    finally:
+        _markers.remove(marker)
+        marker.unlink(missing_ok=True)
+
+
+def _killed_while_grading(running: Path) -> list[Job]:
+    """The jobs whose worker is gone without removing its marker."""
+    culprits = []
+    for marker in running.iterdir():
+        try:
+            os.kill(int(marker.name), 0)
+        except ProcessLookupError:
+            culprits.append(Job(**json.loads(marker.read_text())))
+    return culprits
 
 
 def _on_cluster(jobs: list[Job], root: str, db_url: str, address: str) -> Iterator[Outcome]:

@@ -28,12 +28,13 @@ class OutcomeStore:
         partial.replace(path)
 
     def load(self, job: Job) -> Outcome | None:
-        """The outcome recorded for exactly this notebook (same digest), if any."""
+        """The outcome recorded for exactly this notebook (same digest), if it was graded: one
+        that could not be graded is tried again."""
         try:
             data = json.loads(self._path(job).read_text())
         except (OSError, ValueError):
             return None
-        if data["job"]["digest"] != job.digest:
+        if data["job"]["digest"] != job.digest or not data["result"]["graded"]:
             return None
         result = data["result"]
         result["tests"] = [TestResult(**test) for test in result["tests"]]

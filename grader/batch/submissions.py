@@ -61,12 +61,14 @@ def discover(inputs: Path, root: Path, scratch: Path) -> list[Submission]:
 
 def _extracted(archive: Path, scratch: Path) -> Path:
     """Unpack with nbgrader's extractor (it walks a folder of archives: give it one holding
-    just this one) and step into the folders that only wrap others."""
+    just this one) and step into the folders that only wrap others, down to nbgrader's layout
+    if the archive has it."""
     holder = Path(tempfile.mkdtemp(prefix="archive-", dir=scratch))
     (holder / archive.name).symlink_to(archive.resolve())
     folder = Path(tempfile.mkdtemp(prefix="extracted-", dir=scratch))
     ExtractorPlugin(log=_quiet).extract(str(holder), str(folder))
-    while len(entries := list(folder.iterdir())) == 1 and entries[0].is_dir():
+    while not _is_nbgrader_layout(folder) and len(entries := list(folder.iterdir())) == 1 \
+            and entries[0].is_dir():
         folder = entries[0]
     return folder
 

@@ -1,4 +1,5 @@
-"""Learner-facing checks on S3 buckets: a bucket exists, carries a tag, its name was returned.
+"""Learner-facing checks on S3 buckets: a bucket exists, carries a tag, its name was returned,
+it blocks public access.
 
 Each check returns None when the requirement holds and raises ``CheckFailed`` otherwise,
 naming the learner's real buckets. Notebooks use them as ``from grader.checks import s3 as check``.
@@ -78,3 +79,29 @@ def bucket_tagged(session, name: str, key: str, value: str) -> None:
         raise TAG_MISSING.fail(name=name, key=key, value=value, found=found, hint=hint)
     if tags[key] != value:
         raise TAG_VALUE.fail(name=name, key=key, value=value, found=tags[key])
+
+
+PUBLIC_ACCESS = Message(
+    "Block Public Access of bucket {name}", "all four settings on: {settings}", "{found}",
+    "Call put_public_access_block with PublicAccessBlockConfiguration setting all four to True.")
+PUBLIC_ACCESS_SETTINGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
+                          "RestrictPublicBuckets")
+
+
+def public_access_blocked(session, name: str) -> None:
+    """The bucket exists and its own Block Public Access configuration turns on all four
+    settings (the account-level configuration is not considered)."""
+    bucket_exists(session, name)
+    try:
+        config = session.client("s3").get_public_access_block(Bucket=name)[
+            "PublicAccessBlockConfiguration"]
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "NoSuchPublicAccessBlockConfiguration":
+            raise
+        config = {}
+    off = [setting for setting in PUBLIC_ACCESS_SETTINGS if not config.get(setting)]
+    if off:
+        found = ("no Block Public Access configuration" if not config
+                 else f"{', '.join(off)} off")
+        raise PUBLIC_ACCESS.fail(name=name, settings=", ".join(PUBLIC_ACCESS_SETTINGS),
+                                 found=found)

@@ -1,11 +1,13 @@
 """Starting states for topic 01 (and the identity topics after it): a team with a shared bucket,
-a user holding one customer-managed policy, a small account to review, and (topic 17) roles for
-EC2 in instance profiles. boto3 only.
+a user holding one customer-managed policy, roles (under a permissions boundary), a partner's
+account, a small account to review, and (topic 17) roles for EC2 in instance profiles. boto3 only.
 """
 
 from __future__ import annotations
 
 import json
+
+from grader.enforcement import signed_session
 
 ACCOUNT_ID = "123456789012"  # moto's default account
 ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
@@ -63,6 +65,69 @@ def user_with_policy(session, user_name: str, document, policy_name: str | None 
     return arn
 
 
+# -- roles, and principals in another account --------------------------------------------------
+
+def trust(principal, **condition) -> dict:
+    """A trust policy letting ``principal`` (``{"Service": ...}``, ``{"AWS": ...}``) assume the
+    role; ``condition`` becomes its Condition element (``StringEquals={...}``)."""
+    statement = {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}
+    return _policy(statement | ({"Condition": condition} if condition else {}))
+
+
+def roles(session, role_names, principal=None, *, boundary=None) -> dict[str, str]:
+    """Roles with no permissions yet, trusted by ``principal`` (default: this account), each
+    under the permissions boundary ``boundary`` (a document) when given. Returns ``{name: ARN}``."""
+    iam = session.client("iam")
+    document = json.dumps(trust(principal or {"AWS": f"arn:aws:iam::{ACCOUNT_ID}:root"}))
+    extra = {}
+    if boundary is not None:
+        name = f"boundary-{len(iam.list_policies(Scope='Local')['Policies'])}"
+        extra["PermissionsBoundary"] = iam.create_policy(
+            PolicyName=name, PolicyDocument=json.dumps(boundary))["Policy"]["Arn"]
+    return {name: iam.create_role(RoleName=name, AssumeRolePolicyDocument=document, **extra)["Role"]["Arn"]
+            for name in role_names}
+
+
+def role_with_policy(session, role_name: str, document, *, boundary=None) -> str:
+    """A role trusted by this account holding ``document`` as an inline policy (and the
+    permissions boundary ``boundary``, a document, when given); returns its ARN."""
+    arn = roles(session, [role_name], boundary=boundary)[role_name]
+    session.client("iam").put_role_policy(RoleName=role_name, PolicyName=f"{role_name}-permissions",
+                                          PolicyDocument=json.dumps(document))
+    return arn
+
+
+#: A data engineer's everyday permissions, and the ceiling the platform team set on them.
+ENGINEER = _policy(_allow(["s3:*", "ec2:*", "glue:*"]))
+ENGINEER_BOUNDARY = _policy(_allow(["s3:*", "ec2:Describe*", "glue:*", "logs:*"]),
+                            {"Effect": "Deny", "Action": ["s3:DeleteBucket", "s3:PutBucketPolicy"],
+                             "Resource": "*"})
+
+
+def engineer_role(session, role_name: str = "data-engineer") -> str:
+    """A role trusted by this account with broad permissions (every S3, EC2 and Glue action)
+    under a permissions boundary (no EC2 changes, no bucket deletion or bucket policies): the
+    role a tool assumes and then narrows for one task. Returns its ARN."""
+    return role_with_policy(session, role_name, ENGINEER, boundary=ENGINEER_BOUNDARY)
+
+
+def partner_account(session, account_id: str, user_name: str = "app"):
+    """Another AWS account with an IAM user allowed to call ``sts:AssumeRole`` on any role, as a
+    partner (a vendor, a second account of the company) would set it up. Returns a boto3 session
+    signed with that user's own access key: its calls land in ``account_id``.
+
+    The mock lets the course's administrator become any account by assuming a role ARN there;
+    that is how the partner's user is made (real AWS needs the partner's own administrator)."""
+    admin = session.client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole",
+        RoleSessionName="course-setup")["Credentials"]
+    partner = signed_session(admin).client("iam")
+    partner.create_user(UserName=user_name)
+    partner.put_user_policy(UserName=user_name, PolicyName="assume-customer-roles", PolicyDocument=json.dumps(
+        _policy(_allow("sts:AssumeRole"))))
+    return signed_session(partner.create_access_key(UserName=user_name)["AccessKey"])
+
+
 # -- an account to review ----------------------------------------------------------------------
 
 def _managed(team: str, bucket: str, tricky: bool) -> dict[str, list]:
@@ -114,8 +179,7 @@ def _identities(team: str, bucket: str, tricky: bool) -> list[tuple[str, str, di
 
 
 #: The trust policy of a role for EC2 instances: only the EC2 service may assume it.
-EC2_TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                     "Principal": {"Service": "ec2.amazonaws.com"}}]}
+EC2_TRUST = trust({"Service": "ec2.amazonaws.com"})
 
 
 def seeded_account(session, team: str = "acme", *, tricky: bool = False,
@@ -153,13 +217,14 @@ def objects_policy(bucket: str, prefix: str, actions=("s3:GetObject",)) -> dict:
 
 
 def instance_role(session, name: str, document, *, profile_name: str | None = None,
-                  trust=EC2_TRUST) -> dict:
-    """A role named ``name`` with ``trust`` (default: only EC2 may assume it) holding
+                  trust_policy=EC2_TRUST) -> dict:
+    """A role named ``name`` with ``trust_policy`` (default: only EC2 may assume it) holding
     ``document`` as an inline policy, and an instance profile (``profile_name``, default
     ``{name}-profile``) holding the role. Returns ``{"role_name", "role_arn", "profile_name",
     "profile_arn"}``."""
     iam = session.client("iam")
-    role_arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    role_arn = iam.create_role(RoleName=name,
+                               AssumeRolePolicyDocument=json.dumps(trust_policy))["Role"]["Arn"]
     iam.put_role_policy(RoleName=name, PolicyName=f"{name}-access", PolicyDocument=json.dumps(document))
     profile_name = profile_name or f"{name}-profile"
     profile_arn = iam.create_instance_profile(InstanceProfileName=profile_name)["InstanceProfile"]["Arn"]

@@ -1,5 +1,5 @@
-"""Starting states for topics 06 and 14: a three-tier VPC, routed, guarded by security groups,
-then (topic 14) by a network ACL on its public subnets.
+"""Starting states for topics 06 and 14 (and the networks under topics 03 and 22): a three-tier
+VPC, routed, guarded by security groups, then (topic 14) by a network ACL on its public subnets.
 
 Each function builds on the previous one and returns the same dict shape the learner's
 functions return, so a test of exercise N starts from a correct exercise N-1. boto3 only.
@@ -19,9 +19,10 @@ def three_tier_plan(vpc_cidr: str, azs) -> dict:
     return {tier: {az: str(next(blocks)) for az in azs} for tier in TIERS}
 
 
-def three_tier_subnets(session, vpc_cidr: str, azs) -> dict:
+def three_tier_subnets(session, vpc_cidr: str, azs, tiers=TIERS) -> dict:
     """A VPC with DNS support and hostnames on and one /24 subnet per tier per AZ; only the
-    public subnets map public IPs on launch.
+    public subnets map public IPs on launch. ``tiers`` leaves some tiers out (their blocks stay
+    free, so addresses do not move).
 
     Returns ``{"vpc_id": ..., "subnets": {"public"|"app"|"db": {az: subnet_id}}}``.
     """
@@ -30,8 +31,10 @@ def three_tier_subnets(session, vpc_cidr: str, azs) -> dict:
         "Vpc"]["VpcId"]
     for attribute in ("EnableDnsSupport", "EnableDnsHostnames"):
         ec2.modify_vpc_attribute(VpcId=vpc_id, **{attribute: {"Value": True}})
-    subnets = {tier: {} for tier in TIERS}
+    subnets = {tier: {} for tier in tiers}
     for tier, blocks in three_tier_plan(vpc_cidr, azs).items():
+        if tier not in tiers:
+            continue
         for az, cidr in blocks.items():
             subnet_id = ec2.create_subnet(
                 VpcId=vpc_id, CidrBlock=cidr, AvailabilityZone=az,
@@ -41,6 +44,23 @@ def three_tier_subnets(session, vpc_cidr: str, azs) -> dict:
                 ec2.modify_subnet_attribute(SubnetId=subnet_id, MapPublicIpOnLaunch={"Value": True})
             subnets[tier][az] = subnet_id
     return {"vpc_id": vpc_id, "subnets": subnets}
+
+
+def public_routed(session, vpc_cidr: str, azs, tiers=("public", "app")) -> dict:
+    """``three_tier_subnets`` (public and app tiers by default) plus an internet gateway and one
+    public table routing 0.0.0.0/0 to it, for the public subnets only; the others keep the main
+    table (local only). A lighter start than ``three_tier_routed`` for topics about what sits in
+    the public tier.
+
+    Adds ``internet_gateway_id`` and ``route_tables`` ({"public": rtb}).
+    """
+    network = three_tier_subnets(session, vpc_cidr, azs, tiers)
+    ec2, vpc_id = session.client("ec2"), network["vpc_id"]
+    igw_id = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw_id, VpcId=vpc_id)
+    public = _route_table(ec2, vpc_id, "public", network["subnets"]["public"].values(),
+                          GatewayId=igw_id)
+    return {**network, "internet_gateway_id": igw_id, "route_tables": {"public": public}}
 
 
 def three_tier_routed(session, vpc_cidr: str, azs) -> dict:

@@ -12,7 +12,9 @@ cross-account requests):
 1. An explicit ``Deny`` that applies, in any policy of any type, decides: ``explicitDeny``.
 2. Resource control policies (RCPs), when given, must allow; then service control policies
    (SCPs), when given, must allow. Only one level of each is modelled: pass every policy in
-   force at that level. Neither ever grants anything by itself.
+   force at that level. Then the policy of the VPC endpoint the request came through, when
+   given, must allow (in a gateway endpoint's policy an account names only its root user; AWS
+   PrivateLink Guide, "Principals for gateway endpoints"). None of these ever grants anything.
 3. A resource-based policy that allows the request for this principal, in the principal's own
    account: naming the user or the role session itself (or ``*``) grants access at once; naming
    the role the session belongs to stands in for the identity-based allow, but boundary and
@@ -121,11 +123,14 @@ class StatementRef:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The decision, the statement that decided (None for an implicit deny) and the reasons."""
+    """The decision, the statement that decided (None for an implicit deny) and the reasons.
+    ``allowed_by`` holds every Allow the evaluation relied on, in the order it checked them
+    (RCP, SCP, VPC endpoint, resource-based, identity, boundary, session policy)."""
 
     decision: Decision
     trail: tuple[str, ...] = ()
     statement: StatementRef | None = None
+    allowed_by: tuple[StatementRef, ...] = ()
 
     @property
     def allowed(self) -> bool:
@@ -232,7 +237,8 @@ def _named(policies, kind: str) -> list[tuple[str, dict]]:
     return [(f"{kind} policy {i + 1}", load(doc)) for i, doc in enumerate(policies)]
 
 
-def _applies(statement, request: Request, version, *, resource_based: bool):
+def _applies(statement, request: Request, version, *, resource_based: bool,
+             account_means_root: bool = False):
     """None when the statement does not apply, else how its Principal named the caller
     (``direct`` for policies without a Principal element)."""
     if statement.get("Effect") not in ("Allow", "Deny"):
@@ -243,7 +249,9 @@ def _applies(statement, request: Request, version, *, resource_based: bool):
     if has_principal != resource_based:
         raise PolicyError("Only resource-based policies (and trust policies) name a Principal"
                           if has_principal else "A resource-based policy names a Principal")
-    if not resource_based and ("Resource" in statement) == ("NotResource" in statement):
+    if "Resource" in statement and "NotResource" in statement:
+        raise PolicyError("A statement has at most one of Resource or NotResource")
+    if not resource_based and "Resource" not in statement and "NotResource" not in statement:
         raise PolicyError("A statement has exactly one of Resource or NotResource")
     element = "Action" if "Action" in statement else "NotAction"
     hit = any(action_matches(p, request.action) for p in as_list(statement[element]))
@@ -257,7 +265,8 @@ def _applies(statement, request: Request, version, *, resource_based: bool):
             return None
     how = "direct"
     if "Principal" in statement:
-        how = principal_match(statement["Principal"], request.principal)
+        how = principal_match(statement["Principal"], request.principal,
+                              account_means_root=account_means_root)
     elif "NotPrincipal" in statement:
         how = None if not_principal_excludes(statement["NotPrincipal"], request.principal) else "direct"
     if how is None:
@@ -267,12 +276,13 @@ def _applies(statement, request: Request, version, *, resource_based: bool):
     return how
 
 
-def _matches(named, request, *, resource_based=False):
+def _matches(named, request, *, resource_based=False, account_means_root=False):
     """(effect, StatementRef, how) for every statement of these policies that applies."""
     for name, document in named:
         version = document.get("Version")
         for index, statement in enumerate(statements(document)):
-            how = _applies(statement, request, version, resource_based=resource_based)
+            how = _applies(statement, request, version, resource_based=resource_based,
+                           account_means_root=account_means_root)
             if how is not None:
                 yield statement["Effect"], StatementRef(name, index, statement.get("Sid")), how
 
@@ -283,18 +293,24 @@ def _describe(request: Request) -> str:
 
 
 def evaluate(request: Request, *, identity=(), resource=None, boundary=None, session=None,
-             scps=None, rcps=None, require_resource_allow: bool = False) -> Verdict:
+             scps=None, rcps=None, endpoint=None, endpoint_type: str = "Gateway",
+             require_resource_allow: bool = False) -> Verdict:
     """Decide ``request`` against every policy type (see the module docstring for the order).
 
     Each argument is one policy document, a list of them, or ``{name: document}`` (names show in
-    the trail). ``None`` means that policy type is not in force (no boundary, no SCP); an empty
-    list of SCPs or RCPs, by contrast, allows nothing.
+    the trail). ``None`` means that policy type is not in force (no boundary, no SCP, the request
+    did not come through a VPC endpoint); an empty list of SCPs or RCPs, by contrast, allows
+    nothing. ``endpoint`` is the VPC endpoint's policy; ``endpoint_type`` is boto3's
+    ``VpcEndpointType`` (``Gateway`` or ``Interface``), which changes what an account names.
     """
     kinds = [("identity", _named(identity, "identity")), ("boundary", _named(boundary, "boundary")),
              ("session", _named(session, "session")), ("SCP", _named(scps, "SCP")),
              ("RCP", _named(rcps, "RCP"))]
     applying = {kind: list(_matches(named, request, resource_based=kind == "RCP"))
                 for kind, named in kinds}
+    applying["VPC endpoint policy"] = list(_matches(
+        _named(endpoint, "VPC endpoint"), request, resource_based=True,
+        account_means_root=endpoint_type == "Gateway"))
     applying["resource"] = list(_matches(_named(resource, "resource"), request, resource_based=True))
     subject = _describe(request)
     for found in applying.values():
@@ -302,25 +318,33 @@ def evaluate(request: Request, *, identity=(), resource=None, boundary=None, ses
             if effect == "Deny":
                 return Verdict(Decision.EXPLICIT_DENY, (f"{ref} denies {subject}",), ref)
     trail: list[str] = []
+    allowed_by: list[StatementRef] = []
 
     def allow(kind):
         return next(((ref, how) for effect, ref, how in applying[kind] if effect == "Allow"),
                     (None, None))
 
-    def deny(reason):
-        return Verdict(Decision.IMPLICIT_DENY, (*trail, reason))
+    def relied_on(ref, reason):
+        trail.append(reason)
+        allowed_by.append(ref)
 
-    for kind, given in (("RCP", rcps), ("SCP", scps)):
+    def deny(reason):
+        return Verdict(Decision.IMPLICIT_DENY, (*trail, reason), allowed_by=tuple(allowed_by))
+
+    def allowed(ref):
+        return Verdict(Decision.ALLOWED, tuple(trail), ref, tuple(allowed_by))
+
+    for kind, given in (("RCP", rcps), ("SCP", scps), ("VPC endpoint policy", endpoint)):
         if given is not None:
             ref, _ = allow(kind)
             if ref is None:
                 return deny(f"no {kind} allows {subject}")
-            trail.append(f"{ref} allows it")
+            relied_on(ref, f"{ref} allows it")
     resource_ref, how = allow("resource")
     if resource_ref is not None:
-        trail.append(f"{resource_ref} allows it ({how} principal)")
+        relied_on(resource_ref, f"{resource_ref} allows it ({how} principal)")
         if how == "direct" and not request.cross_account:
-            return Verdict(Decision.ALLOWED, tuple(trail), resource_ref)
+            return allowed(resource_ref)
     elif require_resource_allow or request.cross_account:
         return deny(f"no resource-based policy allows {subject}"
                     + (" from another account" if request.cross_account else ""))
@@ -329,26 +353,38 @@ def evaluate(request: Request, *, identity=(), resource=None, boundary=None, ses
     if identity_ref is None and not stands_in:
         return deny(f"no identity-based policy allows {subject}")
     if identity_ref is not None:
-        trail.append(f"{identity_ref} allows it")
+        relied_on(identity_ref, f"{identity_ref} allows it")
     for kind, given in (("boundary", boundary), ("session", session)):
         if given is not None:
             ref, _ = allow(kind)
             if ref is None:
                 return deny(f"the {kind} policy does not allow {subject}")
-            trail.append(f"{ref} allows it")
-    return Verdict(Decision.ALLOWED, tuple(trail), identity_ref or resource_ref)
+            relied_on(ref, f"{ref} allows it")
+    return allowed(identity_ref or resource_ref)
 
 
 def can_assume_role(role_arn: str, trust_policy, principal: str, *, context=None, identity=(),
                     boundary=None, scps=None) -> Verdict:
     """Whether ``principal`` may call ``sts:AssumeRole`` on ``role_arn``: the role's trust
     policy must allow it; a trust policy naming an account (or a caller in another account)
-    also needs the caller's own identity policies to allow ``sts:AssumeRole``."""
+    also needs the caller's own identity policies to allow ``sts:AssumeRole``. A caller's
+    permissions boundary must allow it even when the trust policy names the caller itself
+    (IAM User Guide, "Update a role trust policy", as of 2026), unlike other resource policies."""
     owner = IAM_ARN.fullmatch(role_arn)
     request = Request("sts:AssumeRole", role_arn, principal, dict(context or {}),
                       resource_account=owner["acct"] if owner else None)
-    return evaluate(request, identity=identity, resource={"trust policy": trust_policy},
-                    boundary=boundary, scps=scps, require_resource_allow=True)
+    verdict = evaluate(request, identity=identity, resource={"trust policy": trust_policy},
+                       boundary=boundary, scps=scps, require_resource_allow=True)
+    if verdict.allowed and boundary is not None and not _trail_mentions(verdict, "boundary"):
+        capped = evaluate(request, identity=boundary)
+        if not capped.allowed:
+            return Verdict(Decision.IMPLICIT_DENY, (*verdict.trail, f"the boundary policy does not "
+                                                    f"allow {_describe(request)}"))
+    return verdict
+
+
+def _trail_mentions(verdict: Verdict, kind: str) -> bool:
+    return any(f"of {kind} policy" in step for step in verdict.trail)
 
 
 def decide(policies: Iterable, request: Request) -> Decision:

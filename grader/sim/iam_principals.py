@@ -64,18 +64,30 @@ def _listed(element) -> tuple[bool, dict[str, set]]:
     return "*" in listed.get("AWS", set()), listed
 
 
-def principal_match(element, principal: str | None) -> str | None:
+def principal_match(element, principal: str | None, *, account_means_root: bool = False) -> str | None:
     """How a Principal element names the caller: ``direct``, ``role`` or ``account`` (the
     closest wins), or None. ``*`` names everyone, anonymous callers included; services and
-    federated principals are compared as written. IAM allows no other wildcard here."""
+    federated principals are compared as written. IAM allows no other wildcard here.
+
+    ``account_means_root``: an account (its id or root ARN) names only that account's root user,
+    not its users and roles, as in a gateway endpoint's policy (AWS PrivateLink Guide,
+    "Principals for gateway endpoints")."""
     everyone, listed = _listed(element)
     if everyone:
         return "direct"
     values = set().union(*listed.values()) if listed else set()
     for how, aliases in _identities(principal):
         if values & set(aliases):
+            if how == "account" and account_means_root and not is_root(principal):
+                return None
             return how
     return None
+
+
+def is_root(principal: str | None) -> bool:
+    """Whether the caller is an account's root user (``arn:aws:iam::<account>:root``)."""
+    match = IAM_ARN.fullmatch(principal or "")
+    return bool(match) and match["kind"] == "root" and not match["rest"]
 
 
 def not_principal_excludes(element, principal: str | None) -> bool:

@@ -44,6 +44,24 @@ def role_policies(session, role_name: str) -> dict[str, dict]:
     return _policies(session.client("iam"), "role", role_name)
 
 
+def role_name_of(role_arn: str) -> str:
+    """The name in a role ARN: ``arn:aws:iam::1:role/service-role/app`` -> ``app``."""
+    return role_arn.rsplit("/", 1)[-1]
+
+
+def role_documents(session, role_name: str) -> dict:
+    """A role as ``grader.sim.iam`` reads it: ``{"arn", "trust" (its trust policy), "permissions"
+    ({name: document}, inline and managed), "boundary" (a document, or None when no permissions
+    boundary is set), "max_session_duration" (seconds)}``."""
+    iam = session.client("iam")
+    role = iam.get_role(RoleName=role_name)["Role"]
+    boundary = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+    return {"arn": role["Arn"], "trust": load(role["AssumeRolePolicyDocument"]),
+            "permissions": _policies(iam, "role", role_name),
+            "boundary": managed_document(iam, boundary) if boundary else None,
+            "max_session_duration": role.get("MaxSessionDuration", 3600)}
+
+
 def user_policies(session, user_name: str) -> dict[str, dict]:
     """Every identity-based policy in force for a user: its own, then each group's."""
     iam = session.client("iam")

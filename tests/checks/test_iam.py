@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from grader.checks import iam as checks
-from grader.checks.iam.calls import _action
-from grader.scenarios.iam import seeded_account, team_bucket, user_with_policy
+from grader.enforcement import signed_session
+from grader.scenarios.iam import role_with_policy, seeded_account, team_bucket, user_with_policy
 from grader.sim.iam_review import review
 from grader.state.iam import authorization_details
 
@@ -120,6 +120,28 @@ def test_an_allowed_call_that_should_be_refused(session, team):
                       [("s3", "delete_bucket", {"Bucket": team["other_bucket"]}, False)])
     assert message["expected"] == "AccessDenied" and message["found"] == "allowed"
     assert "no s3:* and no Resource \"*\"" in message["next"]
+
+
+def test_role_calls_behave_uses_the_roles_temporary_credentials(session, team):
+    arn = role_with_policy(session, "reader", READ_PREFIX)
+    checks.role_calls_behave(session, arn, [
+        ("s3", "get_object", {"Bucket": BUCKET, "Key": team["inside"][0]}, True),
+        ("s3", "get_object", {"Bucket": BUCKET, "Key": team["outside"][0]}, False)])
+    message = failure(checks.role_calls_behave, session, arn,
+                      [("s3", "put_object", {"Bucket": BUCKET, "Key": "reports/x", "Body": b"1"}, True)])
+    assert message["what"] == (f"A session of role reader calls s3.put_object(Bucket='{BUCKET}', "
+                               "Key='reports/x', Body=b'1') with the role's temporary credentials")
+    assert message["found"].startswith("AccessDenied: ")
+
+
+def test_session_calls_behave_names_who_and_switches_enforcement_off_again(session, team):
+    session.client("iam").create_user(UserName="bob")
+    key = session.client("iam").create_access_key(UserName="bob")["AccessKey"]
+    message = failure(checks.session_calls_behave, signed_session(key), "Bob's script",
+                      [("s3", "get_object", {"Bucket": BUCKET, "Key": team["inside"][0]}, True)])
+    assert message["what"].startswith("Bob's script calls s3.get_object(") and message["what"].endswith(
+        "with its credentials")
+    assert session.client("s3").list_buckets()["Buckets"]
 
 
 # -- decides / group_decides (simulator) -------------------------------------------------------
@@ -349,7 +371,7 @@ def test_review_that_raises(session):
     ("s3", "get_object", "s3:GetObject"), ("s3", "list_objects_v2", "s3:ListBucket"),
     ("iam", "create_access_key", "iam:CreateAccessKey"), ("ec2", "describe_vpcs", "ec2:DescribeVpcs")])
 def test_operations_are_named_by_their_iam_action(service, operation, action):
-    assert _action(service, operation) == action
+    assert checks._action(service, operation) == action
 
 
 def test_user_with_policy_accepts_json_text(session):

@@ -1,6 +1,5 @@
-"""Checks on roles and instance profiles (grader/checks/iam/roles.py) and the calls made with a
-role's or an instance's credentials (grader/checks/iam/calls.py): they pass on correct answers
-and fail with messages naming the learner's real roles, profiles and callers."""
+"""The role checks pass on correct answers and fail with messages naming the learner's real
+roles, policies, callers and requests. Checks run against real moto (enforcement included)."""
 
 from __future__ import annotations
 
@@ -8,231 +7,308 @@ import json
 
 import pytest
 
-from grader.checks import iam as checks
-from grader.scenarios.ec2 import IMDSV1_ALLOWED, launch, set_metadata_options
-from grader.scenarios.iam import EC2_TRUST, instance_role, objects_policy, team_bucket
+from grader.checks import iam_roles as checks
+from grader.scenarios.iam import engineer_role, partner_account, roles, team_bucket, trust
 
 from .failures import failure
 
-ACCOUNT = "123456789012"
-BUCKET, PREFIX = "acme-invoices", "incoming/"
-GET_PUT = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
-     "Resource": f"arn:aws:s3:::{BUCKET}/{PREFIX}*"}]}
+BUCKET, PREFIX, VENDOR, ID = "lake-raw", "ingest/", "777788889999", "wt-4f9c2a71e0b3"
 
 
-def trust(principal) -> dict:
-    return {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]}
+def policy(*statements):
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def allow(action, resource="*"):
+    return {"Effect": "Allow", "Action": action, "Resource": resource}
+
+
+READ_WRITE = policy(allow(["s3:GetObject", "s3:PutObject"], f"arn:aws:s3:::{BUCKET}/{PREFIX}*"))
+READ_BUCKET = policy(allow("s3:GetObject", f"arn:aws:s3:::{BUCKET}/*"),
+                     allow("s3:ListBucket", f"arn:aws:s3:::{BUCKET}"))
+
+
+def managed(session, name, document=READ_WRITE):
+    iam = session.client("iam")
+    return iam.create_policy(PolicyName=name, PolicyDocument=json.dumps(document))["Policy"]["Arn"]
 
 
 @pytest.fixture
-def app(session):
+def jobs(session):
     team_bucket(session, BUCKET, PREFIX, None)
-    return instance_role(session, "invoice-app", GET_PUT)
+    return roles(session, ["etl", "analytics"], {"Service": "glue.amazonaws.com"})
 
 
-# -- role_and_profile, instance_profile_holds ----------------------------------------------------
+# -- managed_on_roles / inline_only / role_decides ---------------------------------------------
 
-def test_role_and_profile_reads_both_arns(app):
-    value = {"role_arn": app["role_arn"], "instance_profile_arn": app["profile_arn"]}
-    assert checks.role_and_profile(value) == (app["role_arn"], app["profile_arn"])
-
-
-def test_role_and_profile_refuses_none_and_names(app):
-    assert failure(checks.role_and_profile, None)["found"] == "None (a NoneType)"
-    message = failure(checks.role_and_profile,
-                      {"role_arn": app["role_arn"], "instance_profile_arn": "invoice-app"})
-    assert message["what"] == "The 'instance_profile_arn' your function returned"
-    assert message["next"] == ("Return the ARN from the create call's response: "
-                               "create_instance_profile(...)['InstanceProfile']['Arn'].")
-    message = failure(checks.role_and_profile, {"instance_profile_arn": app["profile_arn"]})
-    assert message["expected"] == "the ARN of the role, like 'arn:aws:iam::123456789012:role/web-app'"
+def test_managed_on_roles_passes_for_one_shared_policy(session, jobs):
+    arn = managed(session, "shared")
+    for name in jobs:
+        session.client("iam").attach_role_policy(RoleName=name, PolicyArn=arn)
+    assert checks.managed_on_roles(session, list(jobs), arn) is None
 
 
-def test_instance_profile_holds_passes(session, app):
-    assert checks.instance_profile_holds(session, app["profile_arn"], app["role_arn"]) is None
-
-
-def test_an_empty_profile_is_named_with_the_call_that_fills_it(session, app):
-    arn = session.client("iam").create_instance_profile(InstanceProfileName="empty")["InstanceProfile"]["Arn"]
-    message = failure(checks.instance_profile_holds, session, arn, app["role_arn"])
-    assert message["what"] == f"Instance profile {arn} holds role {app['role_arn']}"
-    assert message["found"] == "no role"
-    assert message["next"].startswith("A new profile is an empty container")
-
-
-def test_a_profile_holding_another_role(session, app):
-    other = instance_role(session, "other", GET_PUT)
-    message = failure(checks.instance_profile_holds, session, other["profile_arn"], app["role_arn"])
-    assert message["found"] == other["role_arn"]
-    assert message["next"].startswith("A profile holds exactly one role")
-
-
-def test_a_missing_profile(session, app):
-    message = failure(checks.instance_profile_holds, session,
-                      f"arn:aws:iam::{ACCOUNT}:instance-profile/never-made", app["role_arn"])
-    assert message["found"] == "none (NoSuchEntity)"
-
-
-# -- trust_decides, trust_decisions, only_service_cases -------------------------------------------
-
-def test_only_service_cases_cover_services_identities_accounts_and_anyone():
-    cases = dict(checks.only_service_cases("ec2.amazonaws.com", ACCOUNT))
-    assert cases.pop("ec2.amazonaws.com") is True and not any(cases.values())
-    assert {"lambda.amazonaws.com", f"arn:aws:iam::{ACCOUNT}:root", None} <= set(cases)
-
-
-def test_an_ec2_only_trust_passes(session, app):
-    checks.trust_decides(session, app["role_arn"], checks.only_service_cases("ec2.amazonaws.com", ACCOUNT))
-
-
-@pytest.mark.parametrize("principal, intruder, caller", [
-    pytest.param({"AWS": "*"}, None, "an anonymous caller", id="anyone"),
-    pytest.param({"AWS": f"arn:aws:iam::{ACCOUNT}:root", "Service": "ec2.amazonaws.com"},
-                 f"arn:aws:iam::{ACCOUNT}:user/developer",
-                 f"arn:aws:iam::{ACCOUNT}:user/developer", id="account"),
-    pytest.param({"Service": ["ec2.amazonaws.com", "lambda.amazonaws.com"]}, "lambda.amazonaws.com",
-                 "the service lambda.amazonaws.com", id="two-services"),
-])
-def test_a_trust_that_lets_others_in_names_the_caller(session, principal, intruder, caller):
-    session.client("iam").create_role(RoleName="app", AssumeRolePolicyDocument=json.dumps(trust(principal)))
-    message = failure(checks.trust_decides, session, "app", [("ec2.amazonaws.com", True), (intruder, False)])
-    assert message["what"] == f"Role app's trust policy: may {caller} assume it?"
-    assert message["expected"] == "no" and message["found"] == "yes (allowed)"
-    assert message["next"].endswith('for an instance role, {"Service": "ec2.amazonaws.com"}; never "*" or a '
-                                    'whole account.')
-
-
-def test_a_trust_for_the_wrong_service_refuses_ec2(session):
-    session.client("iam").create_role(RoleName="app", AssumeRolePolicyDocument=json.dumps(
-        trust({"Service": "lambda.amazonaws.com"})))
-    message = failure(checks.trust_decides, session, f"arn:aws:iam::{ACCOUNT}:role/app",
-                      checks.only_service_cases("ec2.amazonaws.com", ACCOUNT))
-    assert message["what"] == "Role app's trust policy: may the service ec2.amazonaws.com assume it?"
-    assert message["found"] == "no (implicitDeny)"
-    assert message["next"].startswith("The simulator says: no resource-based policy allows sts:AssumeRole")
-    assert message["next"].endswith(
-        'allow sts:AssumeRole for the Principal {"Service": "ec2.amazonaws.com"}.')
-
-
-def test_a_trust_without_principal_is_not_a_trust_policy(session):
-    """moto accepts a trust policy without a Principal; AWS rejects it."""
-    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole"}]}
-    session.client("iam").create_role(RoleName="app", AssumeRolePolicyDocument=json.dumps(document))
-    message = failure(checks.trust_decides, session, "app", [("ec2.amazonaws.com", True)])
-    assert message["what"] == "Role app's trust policy is a valid trust policy"
-    assert message["found"] == "A resource-based policy names a Principal"
-
-
-def test_trust_decisions_one_row_per_caller(session, app):
-    rows = checks.trust_decisions(session, app["role_arn"], [("ec2.amazonaws.com", True), (None, False)])
-    assert [(r["caller"], r["expected"], r["may assume"]) for r in rows] == [
-        ("the service ec2.amazonaws.com", "yes", "yes"), ("an anonymous caller", "no", "no")]
-    assert rows[0]["why"] == "statement 0 of resource policy 'trust policy' allows it (direct principal)"
-
-
-# -- role_not_broad, role_decides ----------------------------------------------------------------
-
-def test_role_not_broad_passes_for_a_scoped_policy(session, app):
-    assert checks.role_not_broad(session, app["role_arn"]) is None
-
-
-@pytest.mark.parametrize("statement, grants", [
-    pytest.param({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}, "s3:*", id="s3-star"),
-    pytest.param({"Effect": "Allow", "Action": "*", "Resource": "*"}, "*", id="admin"),
-    pytest.param({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}, "NotAction", id="not-action"),
-])
-def test_a_broad_statement_is_named_with_its_policy(session, statement, grants):
-    instance_role(session, "app", {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/p/*"}, statement]})
-    message = failure(checks.role_not_broad, session, "app")
-    assert message["what"] == "Role app's policies grant only what its application needs"
-    assert message["found"] == f"inline:app-access, statement 1: Allow {grants} on every resource"
-    assert message["next"].startswith("This is the trap: it works")
-
-
-def test_a_broad_customer_managed_policy_is_found_too(session):
+def test_a_copy_per_role_is_named_with_the_number_of_changes_it_costs(session, jobs):
     iam = session.client("iam")
-    instance_role(session, "app", objects_policy("b", "p/"))
-    document = {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": "S3:*", "Resource": "*"}]}
-    arn = iam.create_policy(PolicyName="all-s3", PolicyDocument=json.dumps(document))["Policy"]["Arn"]
-    iam.attach_role_policy(RoleName="app", PolicyArn=arn)
-    found = failure(checks.role_not_broad, session, "app")["found"]
-    assert found.startswith("all-s3, statement 0: Allow S3:*")
+    for name in jobs:
+        arn = managed(session, f"{name}-copy")
+        iam.attach_role_policy(RoleName=name, PolicyArn=arn)
+    message = failure(checks.managed_on_roles, session, list(jobs), arn)
+    assert message["what"] == f"Policy {arn} is attached to role etl"
+    assert message["found"] == "arn:aws:iam::123456789012:policy/etl-copy"
+    assert message["next"].startswith(
+        "The role holds its own copy (arn:aws:iam::123456789012:policy/etl-copy): "
+        "with one policy per role, every change has to be made 2 times")
 
 
-class _FakeIam:
-    """Answers list_attached_role_policies as AWS would with AdministratorAccess attached
-    (this mock loads no AWS-managed policies, so it cannot be attached for real)."""
-
-    def list_attached_role_policies(self, RoleName):
-        return {"AttachedPolicies": [{"PolicyName": "AdministratorAccess",
-                                      "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]}
-
-
-class _FakeSession:
-    def client(self, service):
-        return _FakeIam()
+def test_inline_copies_are_named(session, jobs):
+    iam = session.client("iam")
+    arn = managed(session, "unused")
+    for name in jobs:
+        iam.put_role_policy(RoleName=name, PolicyName="rw", PolicyDocument=json.dumps(READ_WRITE))
+    message = failure(checks.managed_on_roles, session, list(jobs), arn)
+    assert message["found"] == "no attached policies"
+    assert message["next"].startswith("The role holds an inline policy (rw) instead")
 
 
-def test_an_aws_managed_full_access_policy_is_refused_by_name():
-    message = failure(checks.role_not_broad, _FakeSession(), "app")
-    assert message["found"] == "arn:aws:iam::aws:policy/AdministratorAccess is attached"
-    assert message["expected"] == "no AWS-managed policy granting full access"
+def test_a_policy_attached_to_no_role(session, jobs):
+    message = failure(checks.managed_on_roles, session, list(jobs), managed(session, "lonely"))
+    assert message["next"] == ("Attach it with iam.attach_role_policy(RoleName=..., PolicyArn=...), "
+                               "once per role.")
 
 
-def test_role_decides_on_actions_too_dangerous_to_try(session, app):
-    checks.role_decides(session, app["role_arn"], [
-        ("s3:PutBucketPolicy", f"arn:aws:s3:::{BUCKET}", {}, False),
-        ("s3:GetObject", f"arn:aws:s3:::{BUCKET}/{PREFIX}a", {}, True)])
-    message = failure(checks.role_decides, session, "invoice-app",
-                      [("s3:PutObject", f"arn:aws:s3:::{BUCKET}/{PREFIX}a.pdf", {}, False)])
-    assert message["what"] == (f"Role invoice-app's policies: s3:PutObject on "
-                               f"arn:aws:s3:::{BUCKET}/{PREFIX}a.pdf")
+def test_copies_beside_the_shared_policy_are_extras(session, jobs):
+    iam, arn = session.client("iam"), managed(session, "shared")
+    for name in jobs:
+        iam.attach_role_policy(RoleName=name, PolicyArn=arn)
+    iam.put_role_policy(RoleName="analytics", PolicyName="old", PolicyDocument=json.dumps(READ_WRITE))
+    message = failure(checks.managed_on_roles, session, list(jobs), arn)
+    assert message["what"] == "Role analytics holds its permissions in one place"
+    assert message["found"] == "also inline old"
 
 
-# -- calls with a role's and an instance's credentials (enforced) ----------------------------------
-
-def test_role_calls_behave_passes_and_names_the_role(session, app):
-    checks.role_calls_behave(session, app["role_arn"], [
-        ("s3", "put_object", {"Bucket": BUCKET, "Key": f"{PREFIX}a.pdf", "Body": b"1"}, True),
-        ("s3", "get_object", {"Bucket": BUCKET, "Key": "secret/salaries.csv"}, False)])
-    message = failure(checks.role_calls_behave, session, app["role_arn"],
-                      [("s3", "delete_object", {"Bucket": BUCKET, "Key": f"{PREFIX}summary.csv"}, True)])
-    assert message["what"] == (f"Role invoice-app calls s3.delete_object(Bucket='{BUCKET}', "
-                               f"Key='{PREFIX}summary.csv') with its temporary credentials")
-    assert message["found"].startswith("AccessDenied")
+def test_a_name_is_not_a_policy_arn(session, jobs):
+    message = failure(checks.managed_on_roles, session, list(jobs), "shared")
+    assert message["found"] == "'shared' (a str)"
 
 
-def test_instance_calls_behave_uses_the_instance_profile(session, app):
-    instance_id = launch(session, "invoices-1", profile=app["profile_name"])
-    checks.instance_calls_behave(session, instance_id, [
-        ("s3", "get_object", {"Bucket": BUCKET, "Key": f"{PREFIX}summary.csv"}, True),
-        ("s3", "get_object", {"Bucket": f"{BUCKET}-archive", "Key": f"{PREFIX}summary.csv"}, False)])
-    message = failure(checks.instance_calls_behave, session, instance_id,
-                      [("s3", "list_buckets", {}, True)])
-    assert message["what"] == (f"An application on {instance_id} calls s3.list_buckets() with the "
-                               "instance's role credentials")
+def test_inline_only(session, jobs):
+    iam = session.client("iam")
+    iam.put_role_policy(RoleName="etl", PolicyName="rw", PolicyDocument=json.dumps(READ_WRITE))
+    assert checks.inline_only(session, "etl", "rw") is None
+    assert failure(checks.inline_only, session, "etl", "read-write")["next"] == (
+        "Return the PolicyName you passed to put_role_policy.")
+    iam.attach_role_policy(RoleName="analytics", PolicyArn=managed(session, "rw"))
+    message = failure(checks.inline_only, session, "analytics", "rw")
+    assert message["found"] == "no inline policies"
+    assert message["next"].startswith("The permissions reach the role through a managed policy "
+                                      "(arn:aws:iam::123456789012:policy/rw)")
+    iam.put_role_policy(RoleName="analytics", PolicyName="rw", PolicyDocument=json.dumps(READ_WRITE))
+    message = failure(checks.inline_only, session, "analytics", "rw")
+    assert message["what"] == "Role analytics holds its permissions only inline"
 
 
-@pytest.mark.parametrize("breakage, found", [
-    ("none", "none: it has no instance profile"),
-    ("endpoint", "none: its instance metadata endpoint is disabled"),
+def test_role_decides(session, jobs):
+    iam = session.client("iam")
+    iam.put_role_policy(RoleName="etl", PolicyName="rw", PolicyDocument=json.dumps(READ_WRITE))
+    inside = f"arn:aws:s3:::{BUCKET}/{PREFIX}a.csv"
+    checks.role_decides(session, "etl", [("s3:GetObject", inside, {}, True),
+                                         ("s3:DeleteObject", inside, {}, False)])
+    message = failure(checks.role_decides, session, "etl", [("s3:DeleteObject", inside, {}, True)])
+    assert message["what"] == f"Role etl's policies: s3:DeleteObject on {inside}"
+
+
+# -- vendor_trust / trust_table ----------------------------------------------------------------
+
+def vendor_role(session, trust_policy, permissions=READ_BUCKET, name="watchtower-read"):
+    iam = session.client("iam")
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust_policy))["Role"]["Arn"]
+    iam.put_role_policy(RoleName=name, PolicyName="read", PolicyDocument=json.dumps(permissions))
+    return arn
+
+
+GOOD_TRUST = trust({"AWS": f"arn:aws:iam::{VENDOR}:root"}, StringEquals={"sts:ExternalId": ID})
+
+
+def test_vendor_trust_passes_for_the_vendor_with_the_id(session):
+    assert checks.vendor_trust(session, vendor_role(session, GOOD_TRUST), VENDOR, ID) is None
+
+
+WITH_ID = {"StringEquals": {"sts:ExternalId": ID}}
+DEPUTY = "The vendor gets in without the right external id."
+
+
+@pytest.mark.parametrize(("trust_policy", "caller", "with_id", "start"), [
+    pytest.param(trust({"AWS": "*"}, **WITH_ID), "210987654321 root", f"with ExternalId {ID!r}",
+                 "Account 210987654321 is not the vendor's, yet your trust policy lets it in.", id="star"),
+    pytest.param(trust({"AWS": VENDOR}), f"{VENDOR} root", "with ExternalId 'wt-4f9c2a71e0bx'", DEPUTY,
+                 id="no-condition"),
+    pytest.param(trust({"AWS": f"arn:aws:iam::{VENDOR}:root"}, StringEqualsIfExists={"sts:ExternalId": ID}),
+                 f"{VENDOR} root", "without an ExternalId", DEPUTY, id="if-exists"),
+    pytest.param(trust({"AWS": "arn:aws:iam::111111111111:root"}, **WITH_ID), f"{VENDOR} root",
+                 f"with ExternalId {ID!r}", "The vendor must get in with the right external id.",
+                 id="wrong-account"),
+    pytest.param(trust({"AWS": [f"arn:aws:iam::{VENDOR}:root", "arn:aws:iam::123456789012:root"]}, **WITH_ID),
+                 "123456789012 user dev", f"with ExternalId {ID!r}",
+                 "Principals of your own account (123456789012) were not part of the task", id="own-account"),
 ])
-def test_an_instance_without_credentials_says_why(session, app, breakage, found):
-    instance_id = launch(session, "invoices-1", profile=None if breakage == "none" else app["profile_name"])
-    if breakage == "endpoint":
-        set_metadata_options(session, instance_id, {**IMDSV1_ALLOWED, "HttpEndpoint": "disabled"})
-    message = failure(checks.instance_calls_behave, session, instance_id, [("s3", "list_buckets", {}, False)])
-    assert message["what"] == (f"Applications on instance {instance_id} get role credentials from its "
-                               "metadata service")
-    assert message["found"] == found
-    assert message["next"].startswith("An instance needs a live association with a profile that holds a role")
+def test_vendor_trust_names_the_caller_and_the_hole(session, trust_policy, caller, with_id, start):
+    message = failure(checks.vendor_trust, session, vendor_role(session, trust_policy), VENDOR, ID)
+    assert message["what"] == f"Role watchtower-read's trust policy: {caller} calls AssumeRole {with_id}"
+    assert message["next"].startswith(start)
 
 
-def test_ec2_trust_is_what_instance_role_uses(session):
-    role = instance_role(session, "web", objects_policy("b", "p/"))
-    document = session.client("iam").get_role(RoleName="web")["Role"]["AssumeRolePolicyDocument"]
-    assert document == EC2_TRUST and role["profile_name"] == "web-profile"
+def test_the_closed_door_names_the_principal_to_write(session):
+    arn = vendor_role(session, trust({"Service": "ec2.amazonaws.com"}))
+    message = failure(checks.vendor_trust, session, arn, VENDOR, ID)
+    assert message["expected"] == "allowed" and message["found"].startswith("implicitDeny (")
+    assert '{"AWS": "arn:aws:iam::777788889999:root"}' in message["next"]
+
+
+def test_an_invalid_trust_policy_is_reported(session):
+    bad = policy({"Effect": "Allow", "Principal": {"AWS": VENDOR}})  # no Action
+    message = failure(checks.vendor_trust, session, vendor_role(session, bad), VENDOR, ID)
+    assert message["what"] == "Role watchtower-read's trust policy is valid"
+    assert message["found"] == "A statement has exactly one of Action or NotAction"
+
+
+def test_trust_table_lists_every_case_vendor_first(session):
+    rows = checks.trust_table(session, vendor_role(session, GOOD_TRUST), VENDOR, ID)
+    assert len(rows) == 3 * 4 + 3 * 4 + 2 * 4  # vendor, stranger, own account x four ids
+    assert rows[0]["caller"] == f"{VENDOR} root" and rows[0]["external id"] == "the right one"
+    assert all((r["decision"] == "allowed") == (r["expected"] == "allowed") for r in rows)
+
+
+# -- vendor_gets_credentials -------------------------------------------------------------------
+
+@pytest.fixture
+def vendor(session):
+    team_bucket(session, BUCKET, PREFIX, None)
+    return partner_account(session, VENDOR, "collector")
+
+
+READS = [("s3", "get_object", {"Bucket": BUCKET, "Key": f"{PREFIX}summary.csv"}, True),
+         ("s3", "put_object", {"Bucket": BUCKET, "Key": "x", "Body": b"1"}, False)]
+
+
+def test_vendor_gets_credentials_and_they_behave(session, vendor):
+    arn = vendor_role(session, GOOD_TRUST)
+    assert checks.vendor_gets_credentials(session, vendor, arn, ID, READS) is None
+
+
+def test_a_trust_policy_aws_would_refuse_fails_even_though_moto_hands_out_credentials(session, vendor):
+    arn = vendor_role(session, trust({"AWS": "arn:aws:iam::111111111111:root"}, **WITH_ID))
+    message = failure(checks.vendor_gets_credentials, session, vendor, arn, ID, READS)
+    assert message["what"] == (f"The vendor (arn:aws:iam::{VENDOR}:user/collector) calls AssumeRole on {arn} "
+                               f"with ExternalId {ID!r}")
+    assert message["found"].startswith("AccessDenied under AWS's rules (no resource-based policy allows")
+
+
+def test_the_vendors_session_is_judged_by_its_calls(session, vendor):
+    arn = vendor_role(session, GOOD_TRUST, policy(allow("s3:*")))
+    message = failure(checks.vendor_gets_credentials, session, vendor, arn, ID, READS)
+    assert message["what"].startswith("The vendor's session of role watchtower-read calls s3.put_object(")
+    assert message["found"] == "allowed"
+
+
+def test_a_returned_name_is_not_a_role_arn(session, vendor):
+    message = failure(checks.vendor_gets_credentials, session, vendor, "watchtower-read", ID, READS)
+    assert message["found"] == "'watchtower-read' is not a role ARN"
+
+
+# -- session_of_role / session_decides / session_lasts_at_most ---------------------------------
+
+TASK = policy(allow("s3:GetObject", f"arn:aws:s3:::{BUCKET}/{PREFIX}*"))
+CASES = [("s3:GetObject", f"arn:aws:s3:::{BUCKET}/{PREFIX}a.csv", {}, True),
+         ("s3:PutObject", f"arn:aws:s3:::{BUCKET}/{PREFIX}a.csv", {}, False),
+         ("s3:DeleteBucket", f"arn:aws:s3:::{BUCKET}", {}, False)]
+
+
+@pytest.fixture
+def engineer(session):
+    return engineer_role(session)
+
+
+def assume(session, role_arn, **params):
+    return session.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="task", **params)
+
+
+def test_a_narrow_short_session_passes_every_session_check(session, engineer):
+    credentials = assume(session, engineer, Policy=json.dumps(TASK), DurationSeconds=900)["Credentials"]
+    assert checks.session_of_role(session, credentials, engineer) is None
+    assert checks.session_decides(session, credentials, CASES) is None
+    assert checks.session_lasts_at_most(credentials, 900) is None
+    rows = checks.session_decisions(session, credentials, CASES)
+    assert [r["decision"] for r in rows] == ["allowed", "implicitDeny", "explicitDeny"]
+
+
+def test_the_whole_response_and_other_values_are_not_credentials(session, engineer):
+    response = assume(session, engineer)
+    assert failure(checks.session_of_role, session, response, engineer)["next"] == (
+        "Return response['Credentials'], not the whole response.")
+    assert failure(checks.session_of_role, session, None, engineer)["found"] == "None (a NoneType)"
+    made_up = dict(response["Credentials"], AccessKeyId="ASIAMADEUP")
+    assert failure(checks.session_of_role, session, made_up, engineer)["found"] == (
+        "credentials no AssumeRole handed out")
+
+
+def test_a_session_of_another_role(session, engineer):
+    other = roles(session, ["other"])["other"]
+    message = failure(checks.session_of_role, session, assume(session, other)["Credentials"], engineer)
+    assert message["found"] == f"a session of {other}"
+
+
+def test_a_request_aws_would_refuse_is_named(session, engineer):
+    huge = policy(*[allow("s3:GetObject", f"arn:aws:s3:::{BUCKET}/{PREFIX}{n:04}/*") for n in range(40)])
+    credentials = assume(session, engineer, Policy=json.dumps(huge))["Credentials"]
+    message = failure(checks.session_of_role, session, credentials, engineer)
+    assert message["what"] == "AWS would accept the AssumeRole request behind these credentials"
+    assert message["found"].startswith("the session policies hold ")
+    assert message["found"].endswith("at most 2048")
+
+
+@pytest.mark.parametrize(("params", "case", "start"), [
+    pytest.param({}, CASES[1], "The session carries no inline session policy", id="no-policy"),
+    pytest.param({"Policy": json.dumps(policy(allow("s3:*", f"arn:aws:s3:::{BUCKET}/*")))}, CASES[1],
+                 "The session may do more than the task allows", id="open"),
+    pytest.param({"Policy": json.dumps(policy(allow("s3:ListBucket", f"arn:aws:s3:::{BUCKET}")))}, CASES[0],
+                 "The session cannot do what the task needs", id="tight"),
+    pytest.param({"Policy": json.dumps(policy({"Effect": "Allow"}))}, CASES[0],
+                 "The session policy is not a valid policy", id="invalid"),
+])
+def test_session_decides_says_why(session, engineer, params, case, start):
+    credentials = assume(session, engineer, **params)["Credentials"]
+    message = failure(checks.session_decides, session, credentials, [case])
+    assert message["what"] == f"What a session of role data-engineer may do: {case[0]} on {case[1]}"
+    assert message["next"].startswith(start)
+
+
+def test_an_hour_long_session_is_too_long(session, engineer):
+    message = failure(checks.session_lasts_at_most, assume(session, engineer)["Credentials"], 900)
+    assert message["found"] == "expiry in 60 minutes"
+    assert message["expected"] == "expiry within 15 minutes"
+
+
+# -- layers_agree (a learner's evaluator against the reference) --------------------------------
+
+IDENTITY = [policy(allow(["s3:*", "ec2:*"]))]
+BOUNDARY = policy(allow(["s3:*", "logs:*"]), {"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"})
+REQUESTS = checks.requests(["s3:GetObject", "s3:DeleteBucket", "ec2:RunInstances", "logs:PutLogEvents"],
+                           ["*"])
+
+
+def test_the_reference_agrees_with_itself():
+    assert checks.layers_agree(checks.reference_layers, IDENTITY, BOUNDARY, None, REQUESTS) is None
+
+
+def test_a_union_of_layers_is_caught_on_the_first_request_it_gets_wrong():
+    def union(identity, boundary, session, request):
+        answers = [checks.reference_decide(layer, request) for layer in (identity, [boundary])]
+        if "explicitDeny" in answers:
+            return "explicitDeny"
+        return "allowed" if "allowed" in answers else "implicitDeny"
+    message = failure(checks.layers_agree, union, IDENTITY, BOUNDARY, None, REQUESTS)
+    assert message["what"].startswith("effective_decision agrees with the course's reference on 2 of 4 "
+                                      "cases; first miss: ec2:RunInstances on * (identity: ")
+    assert message["expected"] == "'implicitDeny'" and message["found"] == "'allowed'"
+    assert message["next"].startswith("Decide each layer on its own first (check.reference_decide)")

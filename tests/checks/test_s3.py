@@ -117,3 +117,35 @@ def test_wrong_value_fails_showing_both_values(session, s3):
     assert message["found"] == "Owner=ana"
     assert message["next"] == ("Take the tag's value from your function's argument, not from a fixed "
                                "string.")
+
+
+# -- public_access_blocked ------------------------------------------------------------------------
+
+ALL_FOUR = dict.fromkeys(checks.PUBLIC_ACCESS_SETTINGS, True)
+
+
+def test_public_access_blocked_passes_with_all_four_settings(session, s3):
+    s3.create_bucket(Bucket="flow-archive")
+    s3.put_public_access_block(Bucket="flow-archive", PublicAccessBlockConfiguration=ALL_FOUR)
+    checks.public_access_blocked(session, "flow-archive")
+
+
+def test_public_access_blocked_fails_without_a_configuration(session, s3):
+    s3.create_bucket(Bucket="flow-archive")
+    message = failure(checks.public_access_blocked, session, "flow-archive")
+    assert message["what"] == "Block Public Access of bucket flow-archive"
+    assert message["found"] == "no Block Public Access configuration"
+    assert message["next"].startswith("Call put_public_access_block")
+
+
+def test_public_access_blocked_names_the_settings_left_off(session, s3):
+    s3.create_bucket(Bucket="flow-archive")
+    s3.put_public_access_block(Bucket="flow-archive", PublicAccessBlockConfiguration={
+        **ALL_FOUR, "BlockPublicPolicy": False, "RestrictPublicBuckets": False})
+    message = failure(checks.public_access_blocked, session, "flow-archive")
+    assert message["found"] == "BlockPublicPolicy, RestrictPublicBuckets off"
+
+
+def test_public_access_blocked_fails_on_a_missing_bucket(session):
+    assert failure(checks.public_access_blocked, session, "nowhere")["what"] == \
+        "Bucket nowhere exists"

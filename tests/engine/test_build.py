@@ -52,3 +52,14 @@ def test_check_names_generated_files_with_no_source(tiny_copy):
     orphan.parent.mkdir()
     orphan.write_text("{}")
     assert build(tiny_copy, check=True).changed == ["exercises/99-gone/99-gone.ipynb"]
+
+
+def test_a_new_asset_is_in_place_before_the_answer_key_that_reads_it_runs(tiny_copy):
+    folder = tiny_copy / "course" / "01-tiny"
+    (folder / "zz-data.txt").write_text("42\n")  # sorts after the notebook: must still come first
+    source = folder / "01-tiny.ipynb"
+    reads_it = "import math\\nanswer = open('zz-data.txt').read()"
+    source.write_text(source.read_text().replace("import math", reads_it))
+    report = build(tiny_copy)
+    assert "solutions/01-tiny/zz-data.txt" in report.changed
+    assert "FileNotFoundError" not in _text(tiny_copy, "solutions")

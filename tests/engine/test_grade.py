@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -23,6 +25,11 @@ DOUBLE, SQUARE = f"{SLUG}-double", f"{SLUG}-square"
 SOLUTION = "def double(x):\n    return 2 * x\n"
 #: Short time limits, so that endless loops cost seconds, not minutes.
 ENV = {**os.environ, "GRADER_CELL_TIMEOUT": "2"}
+
+#: Kills the process grading the notebook (the parent of the kernel's parent).
+KILL_THE_WORKER = ("import os, signal\n"
+                   "worker = int(open(f'/proc/{os.getppid()}/stat').read().rsplit(')', 1)[1].split()[1])\n"
+                   "os.kill(worker, signal.SIGKILL)")
 
 #: learner -> (answers replaced in the answer key, or a special kind) and the expected score.
 COHORT = {
@@ -40,6 +47,7 @@ COHORT = {
     "jon": ("renamed", 5),
     "kim": ("metadata-deleted", 5),
     "lea": ({DOUBLE: "while True:\n    pass"}, 3),
+    "max": ({DOUBLE: KILL_THE_WORKER}, None),  # takes its grading worker down, every time
 }
 
 
@@ -104,6 +112,7 @@ def test_broken_submissions_are_listed_by_name_with_a_plain_reason(graded):
     assert "kernel exited" in reasons["dia"]
     assert "killed" in reasons["eve"]
     assert "MemoryError" in reasons["fay"]
+    assert "worker died 2 times" in reasons["max"]
     assert process.returncode == 1  # some notebooks could not be graded, and the teacher is told
 
 
@@ -133,7 +142,7 @@ def test_report_and_summary_tell_the_same_story(graded):
     summary = json.loads((out / "summary.json").read_text())
     topic = summary["topics"][SLUG]
     assert topic["graded"] == 10 and topic["full_marks"] == 5
-    assert summary["not_graded"] == 2
+    assert summary["not_graded"] == 3
     assert topic["exercise_pass_rate"]["square"] == 0.8
     assert {f["message"] for f in summary["common_failures"]} >= {"double(21) should be 42"}
     page = (out / "report.html").read_text()
@@ -157,7 +166,7 @@ def test_a_rerun_grades_only_what_changed(tiny_root, cohort, graded, tmp_path):
     shutil.copy(tmp_path / "changed" / "ben" / SLUG / f"{SLUG}.ipynb", cohort / "ben" / SLUG)
     process = grade(cohort, "--out", copy, cwd=tiny_root)
     assert "1 notebook(s) graded" not in process.stdout  # every gradable notebook is reported
-    assert "(9 unchanged since the last run)" in process.stdout, process.stdout
+    assert "(9 unchanged since the last run)" in process.stdout, process.stdout  # max: tried again
     grades = pd.read_csv(copy / "grades.csv").set_index(["student", "topic"])
     assert grades.loc[("ben", SLUG), "score"] == 5
 
@@ -183,3 +192,26 @@ def test_lms_downloads_in_a_zip_are_matched_by_name_and_content(tiny_root, tmp_p
     assert process.returncode == 0, process.stderr
     assert set(grades[grades.topic == SLUG].student) == {"doejane", "smithjo", "alex"}
     assert (grades[grades.topic == SLUG].score == 5).all()
+
+
+def test_an_interrupted_run_keeps_what_it_graded_and_the_next_run_finishes(tiny_root, tmp_path):
+    slow = {DOUBLE: "import time\ntime.sleep(1)\n" + SOLUTION}
+    for learner in ("p1", "p2", "p3", "p4"):
+        write_submission(tiny_root, tmp_path / "submitted", learner, slow)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "grader", "grade", tmp_path / "submitted", "--out", out,
+               "--workers", "1", "--quiet"]
+    process = subprocess.Popen(command, cwd=tiny_root, env=ENV, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    outcomes = out / ".grader" / "outcomes"
+    deadline = time.monotonic() + 300
+    while not list(outcomes.glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130 and "run the same command again" in stderr, stderr[-3000:]
+    kept = len(list(outcomes.glob("*.json")))
+    assert 1 <= kept < 4
+    again = grade(tmp_path / "submitted", "--out", out, cwd=tiny_root)
+    assert f"({kept} unchanged since the last run)" in again.stdout, again.stderr
+    assert (pd.read_csv(out / "grades.csv").query("topic == @SLUG").score == 5).all()

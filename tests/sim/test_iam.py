@@ -1,9 +1,10 @@
 """Tests for grader/sim/iam.py: the reference IAM policy evaluator.
 
 Cases follow AWS's "Policy evaluation logic" pages (IAM User Guide, as of 2026): explicit deny
-first, then RCPs and SCPs, resource-based policies (same account and cross-account), identity
-policies, permissions boundaries and session policies; plus the statement-level rules
-(NotAction/NotResource, wildcards, case, policy variables) and trust policies.
+first, then RCPs, SCPs and VPC endpoint policies, resource-based policies (same account and
+cross-account), identity policies, permissions boundaries and session policies; plus the
+statement-level rules (NotAction/NotResource, wildcards, case, policy variables) and trust
+policies.
 """
 
 import json
@@ -267,6 +268,56 @@ def test_rcp_deny_stops_other_accounts():
     assert evaluate(outsider, identity=[ADMIN], resource=bucket_policy, rcps=rcps).decision is EXPLICIT
 
 
+# -- VPC endpoint policies ---------------------------------------------------------------------
+
+ROOT = f"arn:aws:iam::{ACCOUNT}:root"
+REPORTS_ONLY = policy(grant("*", "s3:*", [BUCKET, "arn:aws:s3:::reports/*"]))
+
+
+@pytest.mark.parametrize("endpoint, principal, kwargs, expected", [
+    pytest.param(REPORTS_ONLY, ALICE, {}, ALLOWED, id="endpoint-and-identity-allow"),
+    pytest.param(policy(grant("*", "s3:*", "arn:aws:s3:::other/*")), ALICE, {}, IMPLICIT,
+                 id="endpoint-limits-identity"),
+    pytest.param(REPORTS_ONLY, ALICE, {"identity": [policy(allow("ec2:*"))]}, IMPLICIT,
+                 id="endpoint-never-grants"),
+    pytest.param(policy(grant("*", "*", "*"), grant("*", "s3:Get*", "*", effect="Deny")), ALICE, {},
+                 EXPLICIT, id="deny-in-endpoint"),
+    pytest.param(policy(grant({"AWS": ACCOUNT}, "s3:*", "*")), ALICE, {}, IMPLICIT,
+                 id="gateway-account-id-is-root-only"),
+    pytest.param(policy(grant({"AWS": ROOT}, "s3:*", "*")), SESSION, {}, IMPLICIT,
+                 id="gateway-root-arn-is-root-only"),
+    pytest.param(policy(grant({"AWS": ROOT}, "s3:*", "*")), ROOT, {}, ALLOWED, id="gateway-root-user"),
+    pytest.param(policy(grant({"AWS": ACCOUNT}, "s3:*", "*")), ALICE, {"endpoint_type": "Interface"},
+                 ALLOWED, id="interface-account-is-everyone-in-it"),
+    pytest.param(policy(grant("*", "s3:*", "*", Condition={"ArnEquals": {"aws:PrincipalArn": ROLE}})),
+                 SESSION, {}, ALLOWED, id="gateway-principal-arn-condition"),
+])
+def test_endpoint_policies(endpoint, principal, kwargs, expected):
+    kwargs = {"identity": [ADMIN], **kwargs}
+    assert evaluate(Request("s3:GetObject", OBJECT, principal), endpoint=endpoint,
+                    **kwargs).decision is expected
+
+
+def test_endpoint_implicit_deny_names_the_endpoint_policy():
+    verdict = evaluate(Request("s3:PutObject", "arn:aws:s3:::other/x", ALICE), identity=[ADMIN],
+                       endpoint={"vpce-1": REPORTS_ONLY})
+    assert verdict.trail == (
+        f"no VPC endpoint policy allows s3:PutObject on arn:aws:s3:::other/x by {ALICE}",)
+
+
+def test_allowed_by_lists_every_allow_relied_on_in_order():
+    verdict = evaluate(Request("s3:GetObject", OBJECT, SESSION), identity={"s3": S3_ONLY},
+                       endpoint={"vpce-1": REPORTS_ONLY}, scps=[ADMIN], boundary=[EC2_AND_S3])
+    assert verdict.allowed
+    assert verdict.allowed_by == (
+        StatementRef("SCP policy 1", 0), StatementRef("VPC endpoint policy 'vpce-1'", 0),
+        StatementRef("identity policy 's3'", 0), StatementRef("boundary policy 1", 0))
+    assert verdict.statement == StatementRef("identity policy 's3'", 0)
+    denied = evaluate(Request("s3:GetObject", OBJECT, SESSION), identity=[S3_ONLY], endpoint=REPORTS_ONLY,
+                      boundary=[policy(allow("ec2:*"))])
+    assert denied.decision is IMPLICIT and len(denied.allowed_by) == 2
+
+
 # -- resource-based policies -------------------------------------------------------------------
 
 def bucket(principal, **extra):
@@ -325,6 +376,17 @@ def test_principal_match(element, principal, expected):
     assert principal_match(element, principal) == expected
 
 
+@pytest.mark.parametrize("element, principal, expected", [
+    pytest.param({"AWS": ACCOUNT}, ALICE, None, id="account-id-not-its-users"),
+    pytest.param({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, SESSION, None, id="root-arn-not-its-roles"),
+    pytest.param({"AWS": ACCOUNT}, f"arn:aws:iam::{ACCOUNT}:root", "account", id="root-user"),
+    pytest.param({"AWS": [ACCOUNT, ALICE]}, ALICE, "direct", id="named-user-still-matches"),
+    pytest.param({"AWS": ROLE}, SESSION, "role", id="role-still-matches"),
+])
+def test_principal_match_where_an_account_means_its_root(element, principal, expected):
+    assert principal_match(element, principal, account_means_root=True) == expected
+
+
 @pytest.mark.parametrize("listed, principal, excluded", [
     pytest.param([ALICE, f"arn:aws:iam::{ACCOUNT}:root"], ALICE, True, id="user-and-account-listed"),
     pytest.param([ALICE], ALICE, False, id="user-alone-is-not-enough"),
@@ -378,6 +440,17 @@ def test_same_account_user_named_in_trust_needs_no_identity_permission():
     assert can_assume_role(ROLE, by_account, ALICE, identity=[policy(allow("sts:AssumeRole", ROLE))])
 
 
+def test_a_callers_boundary_caps_assume_role_even_when_the_trust_policy_names_the_caller():
+    """AWS: a user named in a role's trust policy still needs a boundary that allows sts:AssumeRole."""
+    trust = policy(grant({"AWS": ALICE}, "sts:AssumeRole"))
+    only_s3 = policy(allow("s3:*"))
+    verdict = can_assume_role(ROLE, trust, ALICE, boundary=only_s3)
+    assert verdict.decision is IMPLICIT and verdict.trail[-1].startswith("the boundary policy does not allow")
+    assert can_assume_role(ROLE, trust, ALICE, boundary=policy(allow("sts:AssumeRole"))).allowed
+    with_deny = policy(allow("*"), deny("sts:AssumeRole", ROLE))
+    assert can_assume_role(ROLE, trust, ALICE, boundary=with_deny).decision is EXPLICIT
+
+
 # -- documents AWS would reject ----------------------------------------------------------------
 
 @pytest.mark.parametrize("document, kwargs, message", [
@@ -387,6 +460,8 @@ def test_same_account_user_named_in_trust_needs_no_identity_permission():
     pytest.param(policy({"Effect": "Allow", "Action": "*", "NotAction": "iam:*", "Resource": "*"}), {},
                  "exactly one of Action", id="action-and-notaction"),
     pytest.param(policy({"Effect": "Allow", "Action": "*"}), {}, "Resource", id="identity-without-resource"),
+    pytest.param(policy({"Effect": "Allow", "Action": "*", "Resource": "*", "NotResource": "x"}), {},
+                 "at most one of Resource", id="resource-and-notresource"),
     pytest.param(policy(grant("*", "s3:*", "*")), {}, "Principal", id="principal-in-identity-policy"),
     pytest.param(policy(allow("s3:*", Condition={"StringEqualz": {"a": "b"}})), {}, "StringEqualz",
                  id="unknown-operator"),
@@ -401,3 +476,11 @@ def test_malformed_policies_raise_policy_error(document, kwargs, message):
 def test_resource_policy_must_name_a_principal():
     with pytest.raises(PolicyError, match="names a Principal"):
         evaluate(Request("s3:GetObject", OBJECT), resource=READ_REPORTS)
+    with pytest.raises(PolicyError, match="names a Principal"):
+        evaluate(Request("s3:GetObject", OBJECT), identity=[ADMIN], endpoint=READ_REPORTS)
+
+
+def test_resource_policy_may_not_have_resource_and_notresource():
+    both = policy(grant("*", "s3:*", "*", NotResource=BUCKET))
+    with pytest.raises(PolicyError, match="at most one of Resource"):
+        evaluate(Request("s3:GetObject", OBJECT), resource=both)

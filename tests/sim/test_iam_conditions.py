@@ -98,3 +98,15 @@ def test_unknown_operators_are_rejected(name):
 def test_literal_markers_escape_wildcards():
     assert glob("home/\0a*b\1/*", "home/a*b/x")
     assert not glob("home/\0a*b\1/*", "home/aXb/x")
+
+
+@pytest.mark.parametrize(("pattern", "value", "ignore_case", "matches"), [
+    ("s3:Get*", "s3:GetObject", True, True),
+    ("S3:GETOBJECT", "s3:GetObject", True, True),
+    ("arn:aws:s3:::Team/*", "arn:aws:s3:::team/x", False, False),
+    ("arn:aws:s3:::team/?", "arn:aws:s3:::team/x", False, True),
+    ("arn:aws:s3:::team.data", "arn:aws:s3:::teamXdata", False, False),
+])
+def test_wildcards_are_iam_wildcards_only(pattern, value, ignore_case, matches):
+    """Moved from tests/checks/test_s3_access.py with topic 21's own wildcard matcher."""
+    assert glob(pattern, value, ignore_case=ignore_case) is matches

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import json
 
-from grader.scenarios.iam import instance_role, objects_policy, seeded_account
+from grader.scenarios.iam import (
+    ENGINEER,
+    ENGINEER_BOUNDARY,
+    engineer_role,
+    instance_role,
+    objects_policy,
+    roles,
+    seeded_account,
+)
 from grader.state.iam import (
     authorization_details,
     group_policies,
     instance_profile,
     profile_name,
     profile_role,
+    role_documents,
+    role_name_of,
     role_policies,
     user_policies,
 )
@@ -39,6 +49,25 @@ def test_authorization_details_merges_pages(session):
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
     details = authorization_details(session)
     assert [u["UserName"] for u in details["UserDetailList"]] == ["u0", "u1", "u2"]
+
+
+def test_role_documents_read_trust_permissions_and_boundary(session):
+    arn = engineer_role(session, "builder")
+    found = role_documents(session, role_name_of(arn))
+    assert found["arn"] == arn == "arn:aws:iam::123456789012:role/builder"
+    assert found["trust"]["Statement"][0]["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+    assert found["permissions"] == {"inline:builder-permissions": ENGINEER}
+    assert found["boundary"] == ENGINEER_BOUNDARY and found["max_session_duration"] == 3600
+
+
+def test_role_documents_without_a_boundary(session):
+    roles(session, ["bare"], {"Service": "glue.amazonaws.com"})
+    found = role_documents(session, "bare")
+    assert found["boundary"] is None and found["permissions"] == {}
+
+
+def test_role_name_of_drops_the_path():
+    assert role_name_of("arn:aws:iam::1:role/service-role/app") == "app"
 
 
 def test_profile_role_by_name_or_arn_and_none_for_an_empty_profile(session):

@@ -26,6 +26,8 @@ _ID_KINDS = {  # prefix -> (kind, where the create call returns the id)
     "igw": ("internet gateway", '["InternetGateway"]["InternetGatewayId"]'),
     "nat": ("NAT gateway", '["NatGateway"]["NatGatewayId"]'),
     "acl": ("network ACL", '["NetworkAcl"]["NetworkAclId"]'),
+    "vpce": ("VPC endpoint", '["VpcEndpoint"]["VpcEndpointId"]'),
+    "fl": ("flow log", '["FlowLogIds"][0]'),
     "i": ("instance", '["Instances"][0]["InstanceId"]'),
 }
 

@@ -1,10 +1,13 @@
-"""Checks on identity-based policies: managed policies on groups, and policies judged by
-``grader.sim.iam`` where moto does not act (conditions), plus learners' evaluators and access
-reviews against the reference.
+"""Learner-facing checks on IAM: managed policies on groups, calls made with a member's own
+credentials under moto's enforcement, and policies judged by ``grader.sim.iam`` where moto does
+not act (conditions), plus learners' evaluators and access reviews against the reference.
+
+Each check returns None when the requirement holds and raises ``CheckFailed`` otherwise.
+Notebooks use them as ``from grader.checks import iam as check``.
 
 A *case* for the simulator is ``(action, resource, context, allowed)``: ``context`` is a dict of
 condition keys (``{"s3:prefix": "reports/"}``, ``{}`` for none) and ``allowed`` what AWS must
-answer.
+answer. A *call* under enforcement is ``(service, operation, params, allowed)``.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from botocore.exceptions import ClientError
 
 from grader.checks.base import Message
 from grader.checks.reference import agrees_with_reference
+from grader.enforcement import as_role, as_user, enforced, is_denied
 from grader.errors import PolicyError
 from grader.sim import iam as sim
 from grader.sim.iam_review import review
-from grader.state.iam import authorization_details, group_policies
+from grader.state.iam import authorization_details, group_policies, role_name_of
 
 # -- customer-managed policies on groups -------------------------------------------------------
 
@@ -47,19 +51,23 @@ NOT_ON_GROUP_HINTS = {
 }
 
 
-def customer_managed_on_group(session, group_name: str, policy_arn) -> None:
-    """``policy_arn`` names a customer-managed policy that exists and is attached to the group."""
+def _require_customer_managed(iam, policy_arn, owner: str) -> None:
+    """``policy_arn`` is the ARN of a customer-managed policy that exists."""
     if not isinstance(policy_arn, str) or not policy_arn.startswith("arn:"):
-        raise NOT_A_POLICY_ARN.fail(group=group_name, value=policy_arn,
-                                    type=type(policy_arn).__name__)
+        raise NOT_A_POLICY_ARN.fail(group=owner, value=policy_arn, type=type(policy_arn).__name__)
     account = policy_arn.split(":")[4] if policy_arn.count(":") >= 5 else ""
     if not account.isdigit():
         raise NOT_CUSTOMER_MANAGED.fail(arn=policy_arn)
-    iam = session.client("iam")
     try:
         iam.get_policy(PolicyArn=policy_arn)
     except ClientError as error:
         raise POLICY_MISSING.fail(arn=policy_arn, code=error.response["Error"]["Code"]) from None
+
+
+def customer_managed_on_group(session, group_name: str, policy_arn) -> None:
+    """``policy_arn`` names a customer-managed policy that exists and is attached to the group."""
+    iam = session.client("iam")
+    _require_customer_managed(iam, policy_arn, group_name)
     attached = [p["PolicyArn"] for p in iam.list_attached_group_policies(GroupName=group_name)[
         "AttachedPolicies"]]
     if policy_arn in attached:
@@ -71,6 +79,92 @@ def customer_managed_on_group(session, group_name: str, policy_arn) -> None:
     raise NOT_ON_GROUP.fail(arn=policy_arn, group=group_name, found=found,
                             hint=NOT_ON_GROUP_HINTS[kind].format(users=", ".join(users),
                                                                  inline=", ".join(inline)))
+
+
+# -- calls with a member's own credentials (moto enforces Action and Resource) -----------------
+
+CALL_DENIED = Message(
+    "{user} calls {call} {how}", "allowed", "{code}: {message}",
+    "Find the statement that should allow {action} on {resource}: check its Action and its "
+    "Resource (bucket-level actions such as s3:ListBucket take the bucket ARN, object-level "
+    "ones such as s3:GetObject an object ARN: bucket/key).")
+CALL_ALLOWED = Message(
+    "{user} calls {call} {how}", "AccessDenied", "allowed",
+    "The policy grants more than the task asks: narrow its Action and Resource until this call "
+    "is refused (no s3:* and no Resource \"*\").")
+
+
+def _call_text(service, operation, params) -> str:
+    args = ", ".join(f"{k}={v!r}" for k, v in params.items())
+    return f"{service}.{operation}({args})"
+
+
+#: boto3 operations whose IAM action is not their own name in CamelCase.
+_ACTIONS = {("s3", "list_objects_v2"): "s3:ListBucket", ("s3", "list_objects"): "s3:ListBucket",
+            ("s3", "head_object"): "s3:GetObject", ("s3", "head_bucket"): "s3:ListBucket",
+            ("s3", "list_buckets"): "s3:ListAllMyBuckets"}
+
+
+def _action(service: str, operation: str) -> str:
+    """The IAM action a boto3 call needs: get_object -> s3:GetObject."""
+    return _ACTIONS.get((service, operation)) or f"{service}:{operation.title().replace('_', '')}"
+
+
+def _resource(service: str, params: dict) -> str:
+    if service == "s3" and "Bucket" in params:
+        return f"arn:aws:s3:::{params['Bucket']}" + (f"/{params['Key']}" if "Key" in params else "")
+    return "its resource"
+
+
+def calls_behave(session, user_name: str, calls) -> None:
+    """Each ``(service, operation, params, allowed)`` call, made with a new access key of
+    ``user_name`` under moto's enforcement, is allowed or refused (AccessDenied) as expected.
+    A call refused for another reason (NoSuchKey, ...) got past IAM and counts as allowed."""
+    with as_user(session, user_name) as member:
+        outcomes = _outcomes(member, calls)
+    _judge_calls(outcomes, user_name, "with their own access key")
+
+
+def role_calls_behave(session, role_arn: str, calls) -> None:
+    """``calls_behave`` for a role: each call made with the role's temporary credentials (the
+    administrator assumes it, so its trust policy is not tested here) under moto's enforcement."""
+    with as_role(session, role_arn) as member:
+        outcomes = _outcomes(member, calls)
+    who = f"A session of role {role_name_of(role_arn)}"
+    _judge_calls(outcomes, who, "with the role's temporary credentials")
+
+
+def session_calls_behave(member, who: str, calls) -> None:
+    """``calls_behave`` for a boto3 session already signed with someone's credentials (a role
+    session a partner obtained, ...): ``who`` names them in messages. Enforcement is switched on
+    for the calls and off again."""
+    with enforced():
+        outcomes = _outcomes(member, calls)
+    _judge_calls(outcomes, who, "with its credentials")
+
+
+def _outcomes(member, calls) -> list[tuple]:
+    """(service, operation, params, allowed, the denial or None) for each call, in order."""
+    outcomes = []
+    for service, operation, params, allowed in calls:
+        try:
+            getattr(member.client(service), operation)(**params)
+            outcomes.append((service, operation, params, allowed, None))
+        except ClientError as error:
+            outcomes.append((service, operation, params, allowed, error if is_denied(error) else None))
+    return outcomes
+
+
+def _judge_calls(outcomes, who: str, how: str) -> None:
+    for service, operation, params, allowed, denial in outcomes:
+        call = _call_text(service, operation, params)
+        if allowed and denial is not None:
+            raise CALL_DENIED.fail(user=who, how=how, call=call,
+                                   code=denial.response["Error"].get("Code"),
+                                   message=denial.response["Error"].get("Message", ""),
+                                   action=_action(service, operation), resource=_resource(service, params))
+        if not allowed and denial is None:
+            raise CALL_ALLOWED.fail(user=who, how=how, call=call)
 
 
 # -- policies judged by the simulator ----------------------------------------------------------
@@ -284,3 +378,11 @@ def _is_managed(session, finding) -> bool:
     attached = getattr(iam, f"list_attached_{kind}_policies")(**{key: name})["AttachedPolicies"]
     return any(p["PolicyName"] == finding.policy for p in attached)
 
+
+__all__ = [
+    "ADMIN_ACCESS", "SIGN_INS", "calls_behave", "customer_managed_on_group",
+    "decide_agrees", "decides", "document", "group_decides", "guard_behaves", "guard_cases",
+    "guard_decisions",
+    "role_calls_behave", "session_calls_behave",
+    "reference_decide", "requests", "review_agrees",
+]
