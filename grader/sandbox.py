@@ -48,6 +48,7 @@ _WARM_UP_CALLS = {
     "shield": ("list_protections", {}),
     "acm": ("list_certificates", {}),
     "route53": ("list_hosted_zones", {}),
+    "cloudfront": ("list_distributions", {}),
 }
 _NOISY_MODULES = r"(moto|botocore|boto3|responses|werkzeug|nbformat)(\.|$)"
 

@@ -31,6 +31,7 @@ from grader import gradebooks
 from grader.batch.grading import Job, Outcome, grade
 from grader.batch.store import OutcomeStore
 from grader.batch.submissions import Submission, discover
+from grader.batch.warm import die_with_parent
 from grader.course import Topic, find_root
 from grader.errors import GradingError
 from grader.nbconfig import course_config, put_tools_on_path, run_converter
@@ -174,8 +175,10 @@ def _stop_now(pool: ProcessPoolExecutor) -> None:
 
 def _start_worker() -> None:
     """A worker the pool stops (SIGTERM, when another worker died) removes its marker first:
-    only the worker that died by itself leaves one behind."""
+    only the worker that died by itself leaves one behind. A worker whose coordinator is killed
+    goes with it, instead of grading on for nobody."""
     quiet_and_quick()
+    die_with_parent()
     signal.signal(signal.SIGTERM, _stopped)
 
 

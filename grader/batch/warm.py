@@ -90,7 +90,7 @@ class WarmKernel:
 
 def serve() -> None:
     """The zygote's loop: warm up with the first message, then run one notebook per message."""
-    _die_with_parent()
+    die_with_parent()
     requests = os.fdopen(os.dup(0), "r")
     replies = os.fdopen(os.dup(1), "w")
     _point_standard_streams_at_devnull()
@@ -140,7 +140,7 @@ def _run_notebook(shell, sources, timeout, cwd, protocol) -> list[dict]:
 def _child(shell, sources, timeout, cwd, failed, write_end) -> None:
     """Run every cell and report each as one JSON line; never returns."""
     try:
-        _die_with_parent()
+        die_with_parent()
         os.chdir(cwd)
         _limit_memory()
         shell.execution_count = 1
@@ -222,7 +222,7 @@ def _import_warm_modules() -> None:
             import_module(module.name)
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Linux: be killed when the parent goes, so no endless loop outlives a stopped run."""
     try:
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

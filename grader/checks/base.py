@@ -28,7 +28,7 @@ NOT_A_DICT = Message(
     "{what}", "a dict {shape}", "{value!r} (a {type})",
     "End your function with `return` and the dict: a function without return gives None.")
 NOT_AN_ID = Message(
-    "{what}", "a {kind} id, a string like '{prefix}-0123456789abcdef0'", "{value!r} (a {type})",
+    "{what}", "{article} {kind} id, a string like '{prefix}-0123456789abcdef0'", "{value!r} (a {type})",
     "Return the id from the create call's response, e.g. response{path}.")
 NOT_FOUND = Message(
     "{kind} {resource_id} exists", "the id of a {kind} in this mock AWS account",

@@ -4,6 +4,9 @@ VPC, routed, guarded by security groups, then (topic 14) by a network ACL on its
 Each function builds on the previous one and returns the same dict shape the learner's
 functions return, so a test of exercise N starts from a correct exercise N-1. boto3 only.
 Subnets are /24s carved in order from the VPC CIDR: public per AZ, then app, then db.
+
+The small helpers at the end change one thing in a built network (a web server, a custom
+network ACL, a subnet's route table), so a test can break a network the way people do.
 """
 
 from __future__ import annotations
@@ -131,17 +134,12 @@ def guarded_web_app(session, vpc_cidr: str, azs, app_port: int, db_port: int, *,
     Adds ``network_acl_id``.
     """
     network = web_app(session, vpc_cidr, azs, app_port, db_port)
-    ec2 = session.client("ec2")
-    acl_id = ec2.create_network_acl(VpcId=network["vpc_id"], TagSpecifications=_name(
-        "network-acl", "public"))["NetworkAcl"]["NetworkAclId"]
-    numbers = {False: first_rule, True: first_rule}
+    numbers, entries = {False: first_rule, True: first_rule}, []
     for egress, protocol, low, high in PUBLIC_NACL_ALLOWS:
-        ec2.create_network_acl_entry(
-            NetworkAclId=acl_id, RuleNumber=numbers[egress], Egress=egress, Protocol=protocol,
-            RuleAction="allow", CidrBlock="0.0.0.0/0", PortRange={"From": low, "To": high})
+        entries.append((numbers[egress], egress, "allow", "0.0.0.0/0", (low, high), protocol))
         numbers[egress] += step
-    for subnet_id in network["subnets"]["public"].values():
-        associate_network_acl(ec2, subnet_id, acl_id)
+    acl_id = custom_network_acl(session, network["vpc_id"], network["subnets"]["public"].values(),
+                                entries, name="public")
     return {**network, "network_acl_id": acl_id}
 
 
@@ -152,6 +150,67 @@ def associate_network_acl(ec2, subnet_id: str, acl_id: str) -> None:
     association = next(a for a in current["Associations"] if a["SubnetId"] == subnet_id)
     ec2.replace_network_acl_association(AssociationId=association["NetworkAclAssociationId"],
                                         NetworkAclId=acl_id)
+
+
+#: Any AMI id does: the sandbox keeps moto's AMI catalogue off and moto launches without it.
+AMI_ID = "ami-12c6146b"
+
+
+def web_server(session, subnet_id: str, group_ids, *, public_ip: bool = True) -> str:
+    """A t3.micro instance in ``subnet_id`` guarded by ``group_ids``; it has a public IP when the
+    subnet maps public IPs on launch, unless ``public_ip`` is False. Returns its id.
+
+    Without a public IP the subnet's setting is switched off for the launch and restored after:
+    moto drops the groups of an instance launched with ``NetworkInterfaces``, the other way.
+    """
+    ec2 = session.client("ec2")
+    maps = ec2.describe_subnets(SubnetIds=[subnet_id])["Subnets"][0]["MapPublicIpOnLaunch"]
+    if maps and not public_ip:
+        ec2.modify_subnet_attribute(SubnetId=subnet_id, MapPublicIpOnLaunch={"Value": False})
+    try:
+        [instance] = ec2.run_instances(
+            ImageId=AMI_ID, InstanceType="t3.micro", MinCount=1, MaxCount=1, SubnetId=subnet_id,
+            SecurityGroupIds=list(group_ids), TagSpecifications=_name("instance", "web"),
+        )["Instances"]
+    finally:
+        if maps and not public_ip:
+            ec2.modify_subnet_attribute(SubnetId=subnet_id, MapPublicIpOnLaunch={"Value": True})
+    return instance["InstanceId"]
+
+
+def custom_network_acl(session, vpc_id: str, subnet_ids, entries, *, name: str = "custom") -> str:
+    """A new network ACL in ``vpc_id`` with ``entries``, associated with every subnet of
+    ``subnet_ids``; returns its id. An entry is ``(rule_number, egress, action, cidr)`` for all
+    traffic, or ``(rule_number, egress, action, cidr, (from_port, to_port))`` for tcp ports, with
+    an optional protocol number last (``"17"`` for udp)."""
+    ec2 = session.client("ec2")
+    acl_id = ec2.create_network_acl(VpcId=vpc_id, TagSpecifications=_name(
+        "network-acl", name))["NetworkAcl"]["NetworkAclId"]
+    for number, egress, action, cidr, *rest in entries:
+        ports, protocol = (rest + [None, None])[:2]
+        ec2.create_network_acl_entry(
+            NetworkAclId=acl_id, RuleNumber=number, Egress=egress, RuleAction=action,
+            CidrBlock=cidr, Protocol=protocol or ("6" if ports else "-1"),
+            **({"PortRange": {"From": ports[0], "To": ports[1]}} if ports else {}))
+    for subnet_id in subnet_ids:
+        associate_network_acl(ec2, subnet_id, acl_id)
+    return acl_id
+
+
+def use_route_table(ec2, subnet_id: str, table_id: str | None) -> None:
+    """Route ``subnet_id`` by ``table_id`` (its explicit association replaced), or with None drop
+    the association, so the VPC's main route table applies."""
+    tables = ec2.describe_route_tables(Filters=[
+        {"Name": "association.subnet-id", "Values": [subnet_id]}])["RouteTables"]
+    current = next((a for t in tables for a in t["Associations"]
+                    if a.get("SubnetId") == subnet_id), None)
+    if current and table_id:
+        ec2.replace_route_table_association(
+            AssociationId=current["RouteTableAssociationId"], RouteTableId=table_id)
+    elif current:
+        ec2.disassociate_route_table(AssociationId=current["RouteTableAssociationId"])
+    elif table_id:
+        ec2.associate_route_table(RouteTableId=table_id, SubnetId=subnet_id)
 
 
 def _route_table(ec2, vpc_id: str, name: str, subnet_ids, **default_route) -> str:

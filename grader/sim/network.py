@@ -19,10 +19,13 @@ Model (as of 2026, IPv4 only):
   uses the default one, which allows everything. Traffic to the internet through a NAT
   gateway also crosses the NAT's subnet, so that subnet's ACL must pass it both ways.
 
-``can_reach`` checks the layers in this order and reports the first that blocks:
-different VPCs, route (to or from the internet), public IP, network ACLs (request, then
-reply), security groups (source egress, then target ingress). The trail keeps every reason
-checked up to the decision, so a learner message can quote which id decided.
+``can_reach`` reports the first layer that blocks: different VPCs, route (to or from the
+internet), public IP, then the filters in the order the connection's packets meet them. The
+request leaves through the source's security groups (egress), out of and into each subnet it
+crosses (network ACLs), in through the target's security groups (ingress); the reply comes back
+through the same network ACLs in reverse (security groups let it pass). The trail keeps every
+reason checked up to the decision, so a learner message can quote which id decided, and
+``Verdict.direction`` says which rules of the blocking ACL or group did: inbound or outbound.
 """
 
 from __future__ import annotations
@@ -150,10 +153,14 @@ class Decision(Enum):
 
 @dataclass(frozen=True)
 class Verdict:
-    """The answer, the layer that decided, and the reasons in the order they were checked."""
+    """The answer, the layer that decided, and the reasons in the order they were checked.
+    ``direction`` is ``inbound`` or ``outbound`` when a network ACL or security group blocked:
+    the rules of that direction (an ACL's ingress or egress entries, a group's ingress or
+    egress rules) let the packet down; None otherwise."""
 
     decision: Decision
     trail: tuple[str, ...] = ()
+    direction: str | None = None
 
     @property
     def reachable(self) -> bool:
@@ -213,14 +220,15 @@ def route_for(network: Network, subnet_id: str, address: str) -> Route | None:
                key=lambda r: ip_network(r.destination, strict=False).prefixlen)
 
 
-def internet_path(network: Network, subnet_id: str, *, inbound: bool) -> Verdict:
-    """Whether the subnet's routes reach the internet: an internet gateway attached to its VPC
-    or, outbound only, an available NAT gateway whose own subnet has one. Routes only: the
-    public IP belongs to the instance (see ``can_reach``)."""
+def internet_path(network: Network, subnet_id: str, *, inbound: bool,
+                  address: str = INTERNET_ADDRESS) -> Verdict:
+    """Whether the subnet's routes reach the internet ``address``: an internet gateway attached
+    to its VPC or, outbound only, an available NAT gateway whose own subnet has one. Routes
+    only: the public IP belongs to the instance (see ``can_reach``)."""
     subnet = network.subnets[subnet_id]
-    route = route_for(network, subnet_id, INTERNET_ADDRESS)
+    route = route_for(network, subnet_id, address)
     if route is None:
-        reason = f"{subnet_id} has no route to the internet ({INTERNET_ADDRESS})"
+        reason = f"{subnet_id} has no route to the internet ({address})"
         return Verdict(Decision.NO_ROUTE, (reason,))
     says = f"{subnet_id} routes {route.destination} to {route.target}"
     nat = network.nat_gateways.get(route.target)
@@ -237,7 +245,7 @@ def internet_path(network: Network, subnet_id: str, *, inbound: bool) -> Verdict
     elif nat is None or nat.state != "available":
         why = f"which is {nat.state if nat else 'unknown'}, not available"
     else:  # the NAT's own subnet must reach an internet gateway (a NAT cannot chain)
-        onward = internet_path(network, nat.subnet_id, inbound=True)
+        onward = internet_path(network, nat.subnet_id, inbound=True, address=address)
         return Verdict(onward.decision, (f"{says} in {nat.subnet_id}", *onward.trail))
     return Verdict(Decision.NO_ROUTE, (f"{says}, {why}",))
 
@@ -269,59 +277,70 @@ def sg_allows(network: Network, group_ids: tuple[str, ...], *, ingress: bool, pr
     return None
 
 
-def _acl_checks(network: Network, hops: list, src_ip: str, dst_ip: str, protocol: str,
-                port: int) -> Iterator[tuple[bool, str]]:
-    """(allowed, reason) per ACL met. ACLs are stateless, so for each hop from subnet ``a`` to
-    ``b`` (None: the internet) the request goes out of a and into b, the reply back."""
-    for a, b in hops:
-        for subnet, egress, peer, to_port, leg in (
-                (a, True, dst_ip, port, "request"), (b, False, src_ip, port, "request"),
-                (b, True, src_ip, EPHEMERAL_PORT, "reply"),
-                (a, False, dst_ip, EPHEMERAL_PORT, "reply")):
-            acl = network.network_acls.get(subnet.nacl_id) if subnet else None
-            if acl is None:
-                continue  # the internet side, or the default ACL, which allows all
-            ok, number = nacl_allows(acl, egress=egress, protocol=protocol, address=peer,
-                                     port=to_port)
-            what = (f"{'outbound' if egress else 'inbound'} {_flow(protocol, to_port)} "
-                    f"{'to' if egress else 'from'} {peer} ({leg}, {subnet.subnet_id})")
-            if number is None:
-                yield False, f"{acl.nacl_id} has no rule for {what}: the * rule denies it"
-            else:
-                yield ok, f"{acl.nacl_id} rule {number} {'allows' if ok else 'denies'} {what}"
+def _acl_check(network: Network, subnet: Subnet | None, egress: bool, peer: str,
+               protocol: str, port: int, leg: str) -> tuple[bool, str] | None:
+    """(allowed, reason) for one packet crossing ``subnet``'s ACL; None where no ACL applies
+    (the internet side, or the default ACL, which allows all)."""
+    acl = network.network_acls.get(subnet.nacl_id) if subnet else None
+    if acl is None:
+        return None
+    ok, number = nacl_allows(acl, egress=egress, protocol=protocol, address=peer, port=port)
+    what = (f"{'outbound' if egress else 'inbound'} {_flow(protocol, port)} "
+            f"{'to' if egress else 'from'} {peer} ({leg}, {subnet.subnet_id})")
+    if number is None:
+        return False, f"{acl.nacl_id} has no rule for {what}: the * rule denies it"
+    return ok, f"{acl.nacl_id} rule {number} {'allows' if ok else 'denies'} {what}"
 
 
-def _sg_checks(network: Network, ends: tuple, protocol: str,
-               port: int) -> Iterator[tuple[bool, str]]:
-    """(allowed, reason) for the source's egress, then the target's ingress; stateful, so the
-    reply needs no rule. The internet side has no security group."""
+def _sg_check(network: Network, groups: tuple[str, ...], ingress: bool, peer: str,
+              peer_groups: tuple[str, ...], protocol: str, port: int) -> tuple[bool, str]:
+    """(allowed, reason) for the groups of one end: the target's ingress or the source's
+    egress. Stateful, so the reply needs no rule."""
+    direction, to_from = ("ingress", "from") if ingress else ("egress", "to")
+    rule = sg_allows(network, groups, ingress=ingress, protocol=protocol, port=port,
+                     peer_address=peer, peer_group_ids=peer_groups)
+    if rule is None:
+        named = f"{peer} ({', '.join(peer_groups)})" if peer_groups else peer
+        return False, (f"{', '.join(groups) or 'no security group'} has no {direction} rule "
+                       f"for {_flow(protocol, port)} {to_from} {named}")
+    owner = next(g for g in groups
+                 if rule in getattr(network.security_groups.get(g), direction, ()))
+    return True, (f"{owner} allows {direction} {_flow(protocol, port)} {to_from} "
+                  f"{rule.group_id or rule.cidr}")
+
+
+def _filters(network: Network, ends: tuple, hops: list, protocol: str,
+             port: int) -> Iterator[tuple[Decision, str, tuple[bool, str]]]:
+    """(layer, direction, (allowed, reason)) for every filter the connection meets, in the
+    order its packets meet them. ACLs are stateless, so for each hop from subnet ``a`` to ``b``
+    (None: the internet) the request goes out of a and into b, and the reply, to an ephemeral
+    port, back out of b and into a; security groups are met by the request only."""
     (src, src_ip, src_groups), (dst, dst_ip, dst_groups) = ends
-    for end, groups, ingress, peer, peer_groups in (
-            (src, src_groups, False, dst_ip, dst_groups),
-            (dst, dst_groups, True, src_ip, src_groups)):
-        if end is None:
-            continue
-        direction, to_from = ("ingress", "from") if ingress else ("egress", "to")
-        rule = sg_allows(network, groups, ingress=ingress, protocol=protocol, port=port,
-                         peer_address=peer, peer_group_ids=peer_groups)
-        if rule is None:
-            named = f"{peer} ({', '.join(peer_groups)})" if peer_groups else peer
-            yield False, (f"{', '.join(groups) or 'no security group'} has no {direction} rule "
-                          f"for {_flow(protocol, port)} {to_from} {named}")
-        else:
-            owner = next(g for g in groups
-                         if rule in getattr(network.security_groups.get(g), direction, ()))
-            yield True, (f"{owner} allows {direction} {_flow(protocol, port)} {to_from} "
-                         f"{rule.group_id or rule.cidr}")
+    acl, sg = Decision.NETWORK_ACL, Decision.SECURITY_GROUP
+    if src is not None:
+        yield sg, "outbound", _sg_check(network, src_groups, False, dst_ip, dst_groups,
+                                        protocol, port)
+    for a, b in hops:
+        yield acl, "outbound", _acl_check(network, a, True, dst_ip, protocol, port, "request")
+        yield acl, "inbound", _acl_check(network, b, False, src_ip, protocol, port, "request")
+    if dst is not None:
+        yield sg, "inbound", _sg_check(network, dst_groups, True, src_ip, src_groups,
+                                       protocol, port)
+    for a, b in reversed(hops):
+        yield acl, "outbound", _acl_check(network, b, True, src_ip, protocol, EPHEMERAL_PORT,
+                                          "reply")
+        yield acl, "inbound", _acl_check(network, a, False, dst_ip, protocol, EPHEMERAL_PORT,
+                                         "reply")
 
 
 def can_reach(network: Network, source: Endpoint | str, target: Endpoint | str, port: int,
-              protocol: str = "tcp") -> Verdict:
+              protocol: str = "tcp", *, internet_address: str = INTERNET_ADDRESS) -> Verdict:
     """Whether ``source`` can open a connection to ``target`` on ``port``; one side may be
-    ``INTERNET``. Layers are checked in the order of the module docstring."""
+    ``INTERNET``, at ``internet_address``. Layers are checked in the order of the module
+    docstring."""
     if source == INTERNET and target == INTERNET:
         raise ValueError("source and target cannot both be the internet")
-    ends = tuple((None, INTERNET_ADDRESS, ()) if end == INTERNET
+    ends = tuple((None, internet_address, ()) if end == INTERNET
                  else (network.subnets[end.subnet_id], _ip(network, end), tuple(end.group_ids))
                  for end in (source, target))
     (src, src_ip, _), (dst, dst_ip, _) = ends
@@ -335,11 +354,12 @@ def can_reach(network: Network, source: Endpoint | str, target: Endpoint | str, 
         hops = [] if src is dst else [(src, dst)]
     else:
         subnet, inside = (dst, target) if src is None else (src, source)
-        path = internet_path(network, subnet.subnet_id, inbound=src is None)
+        path = internet_path(network, subnet.subnet_id, inbound=src is None,
+                             address=internet_address)
         if not path:
             return path
         trail += path.trail
-        route = route_for(network, subnet.subnet_id, INTERNET_ADDRESS)
+        route = route_for(network, subnet.subnet_id, internet_address)
         nat = network.nat_gateways.get(route.target)
         if nat is None:
             public = subnet.map_public_ip if inside.public_ip is None else inside.public_ip
@@ -351,11 +371,11 @@ def can_reach(network: Network, source: Endpoint | str, target: Endpoint | str, 
         else:  # out through the NAT's subnet, whose ACL sees the flow too
             nat_subnet = network.subnets[nat.subnet_id]
             hops = [(src, nat_subnet), (nat_subnet, None)]
-    for decision, checks in (
-            (Decision.NETWORK_ACL, _acl_checks(network, hops, src_ip, dst_ip, protocol, port)),
-            (Decision.SECURITY_GROUP, _sg_checks(network, ends, protocol, port))):
-        for ok, reason in checks:
-            trail.append(reason)
-            if not ok:
-                return Verdict(decision, tuple(trail))
+    for decision, direction, check in _filters(network, ends, hops, protocol, port):
+        if check is None:
+            continue
+        ok, reason = check
+        trail.append(reason)
+        if not ok:
+            return Verdict(decision, tuple(trail), direction)
     return Verdict(Decision.REACHABLE, tuple(trail))

@@ -124,6 +124,17 @@ def endpoint(subnet_id: str, group_id: str) -> Endpoint:
     return Endpoint(subnet_id=subnet_id, group_ids=(group_id,))
 
 
+def instance_endpoint(instance: dict) -> Endpoint:
+    """An instance of ``describe_instances`` as the simulator's endpoint: its subnet, its groups,
+    its private IP, and whether it has a public IP (its own, whatever its subnet's setting)."""
+    return Endpoint(
+        subnet_id=instance["SubnetId"],
+        group_ids=tuple(g["GroupId"] for g in instance.get("SecurityGroups", [])),
+        ip=instance.get("PrivateIpAddress"),
+        public_ip=bool(instance.get("PublicIpAddress")),
+    )
+
+
 def protocol_name(value) -> str:
     """``tcp``, ``udp``, ``icmp`` or ``-1`` (all) for an EC2 protocol given by name or number."""
     name = str(value).lower()

@@ -215,3 +215,21 @@ def test_an_interrupted_run_keeps_what_it_graded_and_the_next_run_finishes(tiny_
     again = grade(tmp_path / "submitted", "--out", out, cwd=tiny_root)
     assert f"({kept} unchanged since the last run)" in again.stdout, again.stderr
     assert (pd.read_csv(out / "grades.csv").query("topic == @SLUG").score == 5).all()
+
+
+def test_killing_the_run_takes_its_workers_and_kernels_with_it(tiny_root, tmp_path):
+    write_submission(tiny_root, tmp_path / "submitted", "p1", {DOUBLE: "import time\ntime.sleep(60)"})
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "grader", "grade", tmp_path / "submitted", "--out", out,
+                                "--quiet"], cwd=tiny_root, env=ENV)
+    running = out / ".grader" / "running"
+    deadline = time.monotonic() + 300
+    while not (running.is_dir() and list(running.iterdir())) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    worker = int(next(running.iterdir()).name)
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not Path(f"/proc/{worker}").exists()

@@ -1,10 +1,20 @@
-"""The topic 06 starting states build what their docstrings promise, read back with boto3."""
+"""The starting states of topics 06 and 14, and the helpers that break them, build what their
+docstrings promise, read back with boto3."""
 
 from __future__ import annotations
 
+import ipaddress
+
 import pytest
 
-from grader.scenarios.vpc import three_tier_routed, three_tier_subnets, web_app
+from grader.scenarios.vpc import (
+    custom_network_acl,
+    three_tier_routed,
+    three_tier_subnets,
+    use_route_table,
+    web_app,
+    web_server,
+)
 
 VPC_CIDR = "10.20.0.0/16"
 AZS = ("us-east-1a", "us-east-1b")
@@ -113,3 +123,66 @@ def test_web_app_returns_the_routed_dict_plus_security_groups(session):
                             "route_tables", "security_groups"}
     assert set(network["route_tables"]) == {"public", "app", "db"}
     assert set(network["route_tables"]["app"]) == set(AZS) == set(network["nat_gateways"])
+
+
+# -- helpers that change one thing -------------------------------------------------------------
+
+def _instance(ec2, instance_id):
+    return ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
+
+
+def test_web_server_runs_in_the_subnet_with_its_groups_and_a_public_ip(session, ec2):
+    network = web_app(session, VPC_CIDR, AZS, app_port=8080, db_port=5432)
+    public, groups = network["subnets"]["public"]["us-east-1b"], network["security_groups"]
+    instance = _instance(ec2, web_server(session, public, [groups["alb"], groups["app"]]))
+    assert (instance["SubnetId"], instance["VpcId"]) == (public, network["vpc_id"])
+    assert {g["GroupId"] for g in instance["SecurityGroups"]} == {groups["alb"], groups["app"]}
+    assert instance["PublicIpAddress"]
+    assert ipaddress.ip_address(instance["PrivateIpAddress"]) in ipaddress.ip_network("10.20.1.0/24")
+
+
+def test_web_server_without_public_ip_leaves_the_subnets_setting_as_it_was(session, ec2):
+    network = web_app(session, VPC_CIDR, AZS, app_port=8080, db_port=5432)
+    public, alb = network["subnets"]["public"]["us-east-1a"], network["security_groups"]["alb"]
+    instance = _instance(ec2, web_server(session, public, [alb], public_ip=False))
+    assert not instance.get("PublicIpAddress")
+    assert [g["GroupId"] for g in instance["SecurityGroups"]] == [alb]
+    assert _subnet(ec2, public)["MapPublicIpOnLaunch"] is True
+
+
+def test_web_server_in_a_subnet_without_public_ips_gets_none(session, ec2):
+    network = web_app(session, VPC_CIDR, AZS, app_port=8080, db_port=5432)
+    app = network["subnets"]["app"]["us-east-1a"]
+    assert not _instance(ec2, web_server(session, app, [network["security_groups"]["app"]])).get(
+        "PublicIpAddress")
+
+
+def test_custom_network_acl_writes_each_entry_and_moves_every_subnet(session, ec2):
+    network = web_app(session, VPC_CIDR, AZS, app_port=8080, db_port=5432)
+    subnets = list(network["subnets"]["public"].values())
+    acl_id = custom_network_acl(session, network["vpc_id"], subnets, [
+        (50, False, "deny", "203.0.113.0/24"), (100, False, "allow", "0.0.0.0/0", (443, 443)),
+        (100, True, "allow", "10.0.0.0/8", (53, 53), "17")])
+    [acl] = ec2.describe_network_acls(NetworkAclIds=[acl_id])["NetworkAcls"]
+    entries = {(e["RuleNumber"], e["Egress"], e["RuleAction"], e["Protocol"], e["CidrBlock"],
+                tuple(e.get("PortRange", {}).values())) for e in acl["Entries"]
+               if e["RuleNumber"] < 32767}
+    assert entries == {(50, False, "deny", "-1", "203.0.113.0/24", ()),
+                       (100, False, "allow", "6", "0.0.0.0/0", (443, 443)),
+                       (100, True, "allow", "17", "10.0.0.0/8", (53, 53))}
+    assert {a["SubnetId"] for a in acl["Associations"]} == set(subnets)
+    assert acl["VpcId"] == network["vpc_id"] and not acl["IsDefault"]
+
+
+def test_use_route_table_replaces_drops_and_adds_a_subnets_association(session, ec2):
+    network = web_app(session, VPC_CIDR, AZS, app_port=8080, db_port=5432)
+    public, app_table = network["subnets"]["public"]["us-east-1a"], \
+        network["route_tables"]["app"]["us-east-1a"]
+    use_route_table(ec2, public, app_table)
+    assert _table_of(ec2, public)["RouteTableId"] == app_table
+    use_route_table(ec2, public, None)
+    assert ec2.describe_route_tables(Filters=[
+        {"Name": "association.subnet-id", "Values": [public]}])["RouteTables"] == []
+    use_route_table(ec2, public, None)  # nothing left to drop
+    use_route_table(ec2, public, network["route_tables"]["public"])
+    assert _table_of(ec2, public)["RouteTableId"] == network["route_tables"]["public"]

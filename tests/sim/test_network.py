@@ -330,15 +330,101 @@ def test_can_reach_protocol(protocol, port, decision):
     assert can_reach(BASE, INTERNET, ALB, port, protocol).decision is decision
 
 
-def test_trail_lists_every_layer_in_order_when_reachable():
+def test_trail_lists_every_layer_in_the_order_the_packets_meet_them():
     trail = can_reach(with_acl(*DB_ACL), APP, DB, 5432).trail
     assert trail == (
         "vpc-main routes 10.0.10.4 to 10.0.20.4 by its local route",
-        "acl-db rule 100 allows inbound tcp/5432 from 10.0.10.4 (request, subnet-db-a)",
-        f"acl-db rule 100 allows outbound tcp/{EPHEMERAL_PORT} to 10.0.10.4 (reply, subnet-db-a)",
         "sg-app allows egress tcp/5432 to 0.0.0.0/0",
+        "acl-db rule 100 allows inbound tcp/5432 from 10.0.10.4 (request, subnet-db-a)",
         "sg-db allows ingress tcp/5432 from sg-app",
+        f"acl-db rule 100 allows outbound tcp/{EPHEMERAL_PORT} to 10.0.10.4 (reply, subnet-db-a)",
     )
+
+
+def test_trail_from_the_internet_ends_with_the_reply_leaving_the_subnet():
+    acl = with_acl(allow(100, WORLD, (443, 443)), allow(100, WORLD, (1024, 65535), egress=True),
+                   subnets=("subnet-pub-a",), acl_id="acl-public")
+    assert can_reach(acl, INTERNET, ALB, 443).trail == (
+        "subnet-pub-a routes 0.0.0.0/0 to igw-main, attached to vpc-main",
+        "10.0.0.4 in subnet-pub-a has a public IP",
+        f"acl-public rule 100 allows inbound tcp/443 from {INTERNET_ADDRESS} (request, "
+        "subnet-pub-a)",
+        "sg-alb allows ingress tcp/443 from 0.0.0.0/0",
+        f"acl-public rule 100 allows outbound tcp/{EPHEMERAL_PORT} to {INTERNET_ADDRESS} (reply, "
+        "subnet-pub-a)",
+    )
+
+
+PUBLIC_ACL = "subnet-pub-a", "acl-public"
+REPLIES_OUT = allow(200, WORLD, (1024, 65535), egress=True)
+
+
+def public_acl(*entries):
+    return with_acl(*entries, subnets=PUBLIC_ACL[:1], acl_id=PUBLIC_ACL[1])
+
+
+@pytest.mark.parametrize(("network", "source", "target", "port", "decision", "direction"), [
+    pytest.param(BASE, INTERNET, ALB, 443, REACHABLE, None, id="reachable-has-no-direction"),
+    pytest.param(BASE, INTERNET, DB, 5432, NO_ROUTE, None, id="route-has-no-direction"),
+    pytest.param(BASE, INTERNET, replace(ALB, public_ip=False), 443, NO_PUBLIC_IP, None,
+                 id="public-ip-has-no-direction"),
+    pytest.param(public_acl(REPLIES_OUT), INTERNET, ALB, 443, NACL, "inbound",
+                 id="acl-drops-the-request-coming-in"),
+    pytest.param(public_acl(allow(100, WORLD, (443, 443))), INTERNET, ALB, 443, NACL, "outbound",
+                 id="acl-drops-the-reply-going-out"),
+    pytest.param(BASE, INTERNET, ALB, 22, SG, "inbound", id="group-without-the-port-inbound"),
+    pytest.param(with_group("sg-app", ALB_INGRESS, egress=()), APP, DB, 5432, SG, "outbound",
+                 id="source-group-without-egress-outbound"),
+    pytest.param(with_acl(allow(100, WORLD, protocol="-1"), subnets=("subnet-app-a",),
+                          acl_id="acl-app"),
+                 APP, DB, 5432, NACL, "outbound", id="source-subnet-acl-drops-request-out"),
+    pytest.param(with_acl(allow(100, WORLD, protocol="-1", egress=True), subnets=("subnet-app-a",),
+                          acl_id="acl-app"),
+                 APP, DB, 5432, NACL, "inbound", id="source-subnet-acl-drops-reply-in"),
+])
+def test_verdict_names_the_direction_of_the_rules_that_blocked(network, source, target, port,
+                                                               decision, direction):
+    verdict = can_reach(network, source, target, port)
+    assert (verdict.decision, verdict.direction) == (decision, direction), verdict.trail
+
+
+@pytest.mark.parametrize(("network", "port", "decision", "direction", "last"), [
+    pytest.param(public_acl(allow(100, WORLD, (443, 443))), 22, NACL, "inbound",
+                 "acl-public has no rule for inbound tcp/22",
+                 id="acl-request-in-before-group-ingress"),
+    pytest.param(public_acl(allow(100, WORLD, (1, 65535))), 22, SG, "inbound",
+                 "sg-alb has no ingress rule for tcp/22",
+                 id="group-ingress-before-acl-reply-out"),
+    pytest.param(with_routes("rtb-public", network=public_acl()), 22, NO_ROUTE, None,
+                 "subnet-pub-a has no route to the internet", id="route-before-every-filter"),
+])
+def test_first_layer_the_packets_meet_is_reported(network, port, decision, direction, last):
+    verdict = can_reach(network, INTERNET, ALB, port)
+    assert (verdict.decision, verdict.direction) == (decision, direction), verdict.trail
+    assert verdict.trail[-1].startswith(last), verdict.trail
+
+
+BLOCK_RANGE = public_acl(deny(50, "203.0.113.0/24", protocol="-1"), allow(100, WORLD, (443, 443)),
+                         REPLIES_OUT)
+
+
+@pytest.mark.parametrize(("network", "address", "decision", "says"), [
+    pytest.param(BLOCK_RANGE, "203.0.113.9", NACL, "acl-public rule 50 denies inbound tcp/443 "
+                 "from 203.0.113.9 (request", id="client-in-denied-range-is-stopped"),
+    pytest.param(BLOCK_RANGE, "192.0.2.1", REACHABLE, "acl-public rule 200 allows outbound "
+                 f"tcp/{EPHEMERAL_PORT} to 192.0.2.1 (reply", id="client-outside-range-passes"),
+    pytest.param(with_routes("rtb-public", Route(WORLD, "igw-main"),
+                             Route("192.0.2.0/24", "nat-a")),
+                 "192.0.2.1", NO_ROUTE, "routes 192.0.2.0/24 to nat-a",
+                 id="route-looked-up-for-the-clients-address"),
+    pytest.param(with_routes("rtb-public"), "192.0.2.1", NO_ROUTE,
+                 "subnet-pub-a has no route to the internet (192.0.2.1)",
+                 id="missing-route-names-the-client"),
+])
+def test_can_reach_from_a_given_internet_address(network, address, decision, says):
+    verdict = can_reach(network, INTERNET, ALB, 443, internet_address=address)
+    assert verdict.decision is decision, verdict.trail
+    assert any(says in reason for reason in verdict.trail), verdict.trail
 
 
 def test_trail_through_nat_names_both_subnets_and_gateways():

@@ -14,6 +14,7 @@ from grader.sim.network import Endpoint, NaclEntry, NatGateway, Route, Rule
 from grader.state.ec2 import (
     describe_instance,
     endpoint,
+    instance_endpoint,
     instance_views,
     metadata_options,
     profile_association,
@@ -138,6 +139,14 @@ def test_network_acls_keep_entries_with_protocol_names_and_port_ranges(session, 
 
 def test_endpoint_is_one_interface_guarded_by_one_group():
     assert endpoint("subnet-1", "sg-1") == Endpoint("subnet-1", ("sg-1",))
+
+
+def test_instance_endpoint_keeps_subnet_groups_private_ip_and_its_own_public_ip():
+    instance = {"SubnetId": "subnet-1", "PrivateIpAddress": "10.0.0.9",
+                "SecurityGroups": [{"GroupId": "sg-1"}, {"GroupId": "sg-2"}]}
+    assert instance_endpoint(instance) == Endpoint("subnet-1", ("sg-1", "sg-2"), "10.0.0.9", False)
+    assert instance_endpoint({**instance, "PublicIpAddress": "54.1.2.3"}).public_ip is True
+    assert instance_endpoint({"SubnetId": "subnet-1"}) == Endpoint("subnet-1", (), None, False)
 
 
 @pytest.mark.parametrize(("given", "name"), [

@@ -34,7 +34,14 @@ from .network_acls import (
     reachable_from_internet,
     sg_evaluator_agrees,
 )
-from .reachability import explain, not_reachable_from_internet, reachability_agrees
+from .reachability import (
+    DIAGNOSES,
+    diagnosis,
+    diagnosis_agrees,
+    explain,
+    not_reachable_from_internet,
+    reachability_agrees,
+)
 from .routes import subnet_is_isolated, subnet_is_public, subnet_uses_nat
 from .s3_access import APP_ROLE
 from .security_groups import sg_allows, sg_ingress_only
@@ -48,13 +55,14 @@ from .vpc import (
 )
 
 __all__ = [
-    "APP_ROLE", "MAP_PUBLIC_IP_HINTS", "explain", "exposure_agrees", "flow_log_fields",
-    "flow_log_role", "flow_log_to_cloudwatch", "flow_log_to_s3", "imds_agrees", "imds_cases",
-    "imds_requests", "imds_settings", "launched_as", "log_group_retention", "maps_public_ip",
-    "nacl_associated", "nacl_behaves", "nacl_evaluator_agrees", "not_reachable_from_internet",
-    "packets", "reachability_agrees", "reachable_from_internet", "requires_imdsv2",
-    "returned_association", "s3_access", "s3_access_table", "s3_gateway_endpoint", "sg_allows",
-    "sg_evaluator_agrees", "sg_ingress_only", "subnet_is_isolated", "subnet_is_public",
-    "subnet_plan", "subnet_uses_nat", "subnets_cover", "swaps_without_gap", "top_rejected_agrees",
-    "uses_instance_profile", "vpc_dns_enabled", "vpc_has_cidr",
+    "APP_ROLE", "DIAGNOSES", "MAP_PUBLIC_IP_HINTS", "diagnosis", "diagnosis_agrees", "explain",
+    "exposure_agrees", "flow_log_fields", "flow_log_role", "flow_log_to_cloudwatch",
+    "flow_log_to_s3", "imds_agrees", "imds_cases", "imds_requests", "imds_settings", "launched_as",
+    "log_group_retention", "maps_public_ip", "nacl_associated", "nacl_behaves",
+    "nacl_evaluator_agrees", "not_reachable_from_internet", "packets", "reachability_agrees",
+    "reachable_from_internet", "requires_imdsv2", "returned_association", "s3_access",
+    "s3_access_table", "s3_gateway_endpoint", "sg_allows", "sg_evaluator_agrees", "sg_ingress_only",
+    "subnet_is_isolated", "subnet_is_public", "subnet_plan", "subnet_uses_nat", "subnets_cover",
+    "swaps_without_gap", "top_rejected_agrees", "uses_instance_profile", "vpc_dns_enabled",
+    "vpc_has_cidr",
 ]

@@ -36,7 +36,7 @@ def require_id(value, prefix: str, what: str) -> str:
     if not isinstance(value, str) or not value.startswith(f"{prefix}-"):
         kind, path = _ID_KINDS[prefix]
         raise NOT_AN_ID.fail(what=what, kind=kind, prefix=prefix, path=path, value=value,
-                             type=type(value).__name__)
+                             type=type(value).__name__, article="an" if kind[0] in "aeiou" else "a")
     return value
 
 
@@ -68,6 +68,13 @@ def describe_subnet(ec2, subnet_id) -> dict:
     require_id(subnet_id, "subnet", "The subnet id")
     with existing("subnet", subnet_id):
         return ec2.describe_subnets(SubnetIds=[subnet_id])["Subnets"][0]
+
+
+def describe_instance(ec2, instance_id) -> dict:
+    require_id(instance_id, "i", "The instance id")
+    with existing("i", instance_id):
+        return ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0][
+            "Instances"][0]
 
 
 def ingress_rules(ec2, group_id) -> list[dict]:
