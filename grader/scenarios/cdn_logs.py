@@ -21,13 +21,13 @@ topic ships it gzip-compressed (pandas reads ``.gz`` files directly). Regenerate
 from __future__ import annotations
 
 import base64
-import gzip
 import io
 import random
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from grader.scenarios.datasets import regenerate, write_reproducibly
 from grader.sim import cdn
 from grader.sim.cdn_logs import FIELDS
 
@@ -216,21 +216,11 @@ def synthetic_log(seed: int = SEED, records: int = RECORDS):
 def write(path, seed: int = SEED, records: int = RECORDS) -> None:
     """Write ``synthetic_access_log`` to ``path``, gzip-compressed when it ends in ``.gz`` (with
     no timestamp or name in the gzip header, so the same seed gives the same bytes)."""
-    data = synthetic_access_log(seed, records).encode()
-    if str(path).endswith(".gz"):
-        buffer = io.BytesIO()
-        with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as packed:
-            packed.write(data)
-        data = buffer.getvalue()
-    Path(path).write_bytes(data)
+    write_reproducibly(path, synthetic_access_log(seed, records))
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python -m grader.scenarios.cdn_logs OUTPUT[.gz]", file=sys.stderr)
-        return 2
-    write(argv[0])
-    return 0
+    return regenerate(argv, "grader.scenarios.cdn_logs", write)
 
 
 if __name__ == "__main__":

@@ -15,13 +15,12 @@ does (pandas reads ``.gz`` files directly); regenerate it with::
 
 from __future__ import annotations
 
-import gzip
 import io
 import random
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
+from grader.scenarios.datasets import regenerate, write_reproducibly
 from grader.sim.flow_logs import DEFAULT_FIELDS
 
 #: Fields that are ``-`` in NODATA and SKIPDATA records, read as nullable integers.
@@ -167,21 +166,11 @@ def _no_data(rng):
 def write(path, seed: int = SEED, records: int = RECORDS) -> None:
     """Write ``synthetic_flow_log`` to ``path``, gzip-compressed when it ends in ``.gz`` (with no
     timestamp or name in the gzip header, so the same seed gives the same bytes)."""
-    data = synthetic_flow_log(seed, records).encode()
-    if str(path).endswith(".gz"):
-        buffer = io.BytesIO()
-        with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as packed:
-            packed.write(data)
-        data = buffer.getvalue()
-    Path(path).write_bytes(data)
+    write_reproducibly(path, synthetic_flow_log(seed, records))
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python -m grader.scenarios.flow_logs OUTPUT[.gz]", file=sys.stderr)
-        return 2
-    write(argv[0])
-    return 0
+    return regenerate(argv, "grader.scenarios.flow_logs", write)
 
 
 if __name__ == "__main__":
