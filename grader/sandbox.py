@@ -31,7 +31,7 @@ SEED = 2026
 #: moto backend names (not boto3 names: Lambda is ``awslambda``) of every service the course uses.
 COURSE_SERVICES = (
     "acm", "applicationautoscaling", "autoscaling", "awslambda", "budgets", "ce",
-    "cloudformation", "cloudfront", "cloudtrail", "cloudwatch", "codebuild", "codecommit",
+    "cloudformation", "cloudfront", "cloudtrail", "cloudwatch", "codebuild", "codecommit", "codedeploy",
     "codepipeline", "ebs", "ec2", "ecr", "ecs", "efs", "elb", "elbv2", "events", "iam", "kms",
     "logs", "organizations", "rds", "route53", "s3", "s3control", "secretsmanager", "shield",
     "sns", "sqs", "ssm", "sts", "wafv2",
