@@ -90,7 +90,8 @@ def cmd_grade(args) -> int:
 
     try:
         cohort = grade_cohort(Path(args.submissions), Path(args.out), workers=args.workers,
-                              db_url=args.db, scheduler=args.scheduler, progress=not args.quiet)
+                              db_url=args.db, scheduler=args.scheduler, progress=not args.quiet,
+                              feedback=not args.no_feedback)
     except KeyboardInterrupt:
         print(f"Interrupted. Every notebook graded so far is kept in {args.out}: run the same "
               "command again to grade the rest.", file=sys.stderr)
@@ -125,6 +126,8 @@ def parser() -> argparse.ArgumentParser:
                        "(default: sqlite in DIR), e.g. postgresql+psycopg://user@host/db")
     grade.add_argument("--scheduler", metavar="ADDRESS", help="grade on a Dask cluster (tcp://host:8786)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.add_argument("--no-feedback", action="store_true",
+                       help="grades only, no feedback pages (later: nbgrader generate_feedback)")
     return top
 
 

@@ -11,6 +11,7 @@ points a client at a real endpoint or at a service moto does not mock.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import socket
@@ -70,6 +71,7 @@ def start(*, prewarm: tuple[str, ...] = (), default_amis: bool = False) -> boto3
         _scrub_environment()
         os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "true" if default_amis else "false"
         _silence_noise()
+        _remember_moto_method_names()
         install_socket_guard()
         _mock = mock_aws(
             config={
@@ -159,6 +161,16 @@ def _silence_noise() -> None:
     """Hide warnings raised inside libraries: a learner can do nothing about them."""
     for category in (DeprecationWarning, PendingDeprecationWarning, UserWarning, FutureWarning):
         warnings.filterwarnings("ignore", category=category, module=_NOISY_MODULES)
+
+
+def _remember_moto_method_names() -> None:
+    """moto lists a response class's methods by introspection on every request, a sixth of a
+    simple call; the classes never change, so list each once (learners and graders both wait
+    on hundreds of calls)."""
+    from moto.core import responses
+
+    introspect = responses.method_names_from_class
+    responses.method_names_from_class = functools.cache(lambda cls: frozenset(introspect(cls)))
 
 
 # --- socket guard -------------------------------------------------------------------------

@@ -35,6 +35,7 @@ class Job:
     topic: str
     notebook: str  # the file the learner handed in, named in messages
     digest: str  # content hash: an unchanged submission is not graded again
+    feedback: bool = True  # write the learner's feedback page (off: grade now, feedback later)
 
 
 @dataclass
@@ -61,7 +62,7 @@ def grade(job: Job, root: str, db_url: str) -> Outcome:
     with Gradebook(db_url) as gradebook:
         collect(outcome.result, gradebook, topic, job.student, source, graded, log)
     outcome.result.problems.extend(integrity.tampering(nbformat.read(submitted, as_version=4), source))
-    if outcome.result.graded:
+    if outcome.result.graded and job.feedback:
         ok, feedback_log = run_converter(GenerateFeedback, config, assignment_id=job.topic,
                                          student_id=job.student)
         page = Path("feedback") / job.student / job.topic / f"{job.topic}.html"

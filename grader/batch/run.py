@@ -51,7 +51,7 @@ class Cohort:
 
 
 def grade_cohort(inputs: Path, out: Path, *, workers: int | None = None, db_url: str | None = None,
-                 scheduler: str | None = None, progress: bool = True) -> Cohort:
+                 scheduler: str | None = None, progress: bool = True, feedback: bool = True) -> Cohort:
     """Grade every notebook found in ``inputs`` into the course folder ``out``."""
     from grader.batch import reports
 
@@ -66,7 +66,7 @@ def grade_cohort(inputs: Path, out: Path, *, workers: int | None = None, db_url:
     topics = sorted({s.topic for s in gradable}, key=lambda t: t.slug)
     _copy_sources(topics, out)
     _register_assignments(topics, out, db_url)
-    jobs = [_place(submission, out) for submission in gradable]
+    jobs = [_place(submission, out, feedback) for submission in gradable]
     store = OutcomeStore(out)
     outcomes = {job: store.load(job) for job in jobs}
     todo = sorted((job for job, done in outcomes.items() if done is None), key=lambda j: j.topic)
@@ -119,14 +119,14 @@ def _has_assignment(gradebook: Gradebook, slug: str) -> bool:
     return True
 
 
-def _place(submission: Submission, out: Path) -> Job:
+def _place(submission: Submission, out: Path, feedback: bool) -> Job:
     """Put the notebook where nbgrader expects it (unless it is already there)."""
     slug = submission.topic.slug
     target = out / "submitted" / submission.student / slug / f"{slug}.ipynb"
     if submission.path.resolve() != target.resolve():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(submission.path, target)
-    return Job(submission.student, slug, str(submission.path), submission.digest)
+    return Job(submission.student, slug, str(submission.path), submission.digest, feedback)
 
 
 def _locally(jobs: list[Job], root: str, db_url: str, workers: int) -> Iterator[Outcome]:

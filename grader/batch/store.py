@@ -29,12 +29,13 @@ class OutcomeStore:
 
     def load(self, job: Job) -> Outcome | None:
         """The outcome recorded for exactly this notebook (same digest), if it was graded: one
-        that could not be graded is tried again."""
+        that could not be graded, or is now wanted with the feedback it lacks, is done again."""
         try:
             data = json.loads(self._path(job).read_text())
         except (OSError, ValueError):
             return None
-        if data["job"]["digest"] != job.digest or not data["result"]["graded"]:
+        if data["job"]["digest"] != job.digest or not data["result"]["graded"] or \
+                (job.feedback and not data["feedback"]):
             return None
         result = data["result"]
         result["tests"] = [TestResult(**test) for test in result["tests"]]

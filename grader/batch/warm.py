@@ -31,8 +31,10 @@ from importlib import import_module
 
 from grader.errors import GradingError
 
-#: Share of the cell time limit a child gets beyond it to stop by itself before it is killed.
+#: Share of the cell time limit a child gets beyond it to stop by itself before it is killed, plus
+#: seconds for a busy machine to schedule it (a loaded grader must not kill a child that stops).
 GRACE = 0.25
+GRACE_SECONDS = 2.0
 #: Address space a child may add to the zygote's before MemoryError.
 MEMORY_HEADROOM = 2 * 1024**3
 #: Fresh children a notebook may use; each one marks one more cell as failed.
@@ -161,7 +163,7 @@ def _follow(pid: int, read_end: int, results: list, timeout: float) -> tuple[int
     """Collect a child's cell results; on a death or a hang, return (cell index, reason)."""
     buffer = b""
     index = 0
-    deadline = time.monotonic() + timeout * (1 + GRACE)
+    deadline = time.monotonic() + timeout * (1 + GRACE) + GRACE_SECONDS
     try:
         while index < len(results):
             ready, _, _ = select.select([read_end], [], [], max(0.0, deadline - time.monotonic()))
@@ -178,7 +180,7 @@ def _follow(pid: int, read_end: int, results: list, timeout: float) -> tuple[int
                 line, buffer = buffer.split(b"\n", 1)
                 results[index] = json.loads(line)
                 index += 1
-                deadline = time.monotonic() + timeout * (1 + GRACE)
+                deadline = time.monotonic() + timeout * (1 + GRACE) + GRACE_SECONDS
         os.waitpid(pid, 0)
         return None
     finally:

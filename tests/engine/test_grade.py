@@ -180,6 +180,20 @@ def test_one_worker_gives_the_same_grades(tiny_root, cohort, graded, tmp_path):
     assert ours[~changed].equals(serial[~changed])
 
 
+def test_grades_now_feedback_later(tiny_root, tmp_path):
+    """--no-feedback writes grades only; the next run without it adds the pages it lacks."""
+    for learner in ("ana", "cal"):
+        write_submission(tiny_root, tmp_path / "submitted", learner, COHORT[learner][0])
+    out = tmp_path / "out"
+    first = grade(tmp_path / "submitted", "--out", out, "--no-feedback", cwd=tiny_root)
+    grades = pd.read_csv(out / "grades.csv").set_index(["student", "topic"])
+    assert first.returncode == 0 and grades.loc[("cal", SLUG), "score"] == 3, first.stderr
+    assert not list(out.glob("feedback/*/*/*.html"))
+    second = grade(tmp_path / "submitted", "--out", out, cwd=tiny_root)
+    assert "(0 unchanged since the last run)" in second.stdout, second.stdout
+    assert {p.parts[-3] for p in out.glob(f"feedback/*/{SLUG}/{SLUG}.html")} == {"ana", "cal"}
+
+
 def test_lms_downloads_in_a_zip_are_matched_by_name_and_content(tiny_root, tmp_path):
     solution = tiny_root / "solutions" / SLUG / f"{SLUG}.ipynb"
     archive = tmp_path / "downloads.zip"
