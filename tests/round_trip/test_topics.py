@@ -1,8 +1,12 @@
-"""Every topic graded end to end by `grader check`, as a teacher would: each exercise bites.
+"""Every topic graded end to end, as a teacher would: each exercise bites.
 
 For each topic with fixtures: the answer key scores full marks, the untouched exercise zero,
 and every wrong answer under tests/fixtures/<slug>/ loses exactly the tests its ``# loses:``
 line names. Hidden tests never reach learners: not in exercises/, solutions/ or any message.
+
+Each topic's submissions are graded in one ``grader grade`` run (warm kernels, every core): the
+same grades as nbgrader's own kernels (tests/engine/test_grade.py, benchmarks/grading.py) in a
+fraction of the time. The learner's ``grader check`` is run on real topics by test_06_secure_vpc.py.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import pytest
 
 from grader.course import topics
 
-from ..notebooks import ROOT, scores
+from ..notebooks import ROOT, grader, scores
 from .topic import TopicUnderTest
 
 TOPICS = [TopicUnderTest(t.slug) for t in topics(ROOT) if (ROOT / "tests" / "fixtures" / t.slug).is_dir()]
@@ -26,10 +30,17 @@ def topic(request) -> TopicUnderTest:
 
 @pytest.fixture(scope="module")
 def graded(topic, tmp_path_factory) -> dict[str, dict]:
-    submissions = {"solution": topic.solution, "stub": topic.exercise}
-    submissions.update({name: topic.fixture(name) for name in topic.wrong_answers})
-    results, process = topic.grade(tmp_path_factory.mktemp(topic.slug), submissions)
-    assert process.returncode == 0, process.stderr
+    """The topic's submissions graded in one run: variant -> result."""
+    folder = tmp_path_factory.mktemp(topic.slug)
+    for name, answers in topic.submissions().items():
+        topic.write(folder, name, answers)
+    out = folder / "graded"
+    process = grader("grade", folder, "--out", out, "--no-feedback", "--quiet")
+    assert process.returncode == 0, process.stdout + process.stderr
+    results = {}
+    for path in (out / ".grader" / "outcomes").glob("*.json"):
+        outcome = json.loads(path.read_text())
+        results[outcome["job"]["student"].removeprefix(f"{topic.slug}--")] = outcome["result"]
     return results
 
 

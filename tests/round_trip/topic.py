@@ -75,6 +75,19 @@ class TopicUnderTest:
                 (hidden if inside else visible).add(text)
         return {line for line in hidden - visible if len(line) > 12 and not line.startswith("#")}
 
+    def submissions(self) -> dict[str, dict[str, str] | Path]:
+        """What the round trip grades: the answer key, the untouched exercise, every wrong answer."""
+        return {"solution": self.solution, "stub": self.exercise,
+                **{name: self.fixture(name) for name in self.wrong_answers}}
+
+    def write(self, folder: Path, name: str, answers: dict[str, str | None] | Path) -> Path:
+        """A submission file: a copy of a notebook, or the answer key with ``answers`` put in."""
+        path = folder / f"{self.slug}--{name}.ipynb"
+        if isinstance(answers, Path):
+            path.write_bytes(answers.read_bytes())
+            return path
+        return with_answers(self.solution, path, answers)
+
     def grade(self, out: Path, submissions: dict[str, dict[str, str | None] | Path]):
         """Grade submissions in one ``grader check`` run: each is a path, or answers to put
         into the answer key. Returns ({name: result}, the finished process)."""
