@@ -23,7 +23,14 @@ from grader.sim.s3_lifecycle import (
     restore_tier,
     validate,
 )
-from grader.state.s3 import ACCOUNT, lifecycle_rules, object_classes, put_archived, restore_requests
+from grader.state.s3 import (
+    ACCOUNT,
+    lifecycle_rules,
+    object_classes,
+    put_archived,
+    release_restores,
+    restore_requests,
+)
 
 _MISSING_BUCKET = ("404", "NoSuchBucket")
 
@@ -316,6 +323,8 @@ def reads_archived(function, session, bucket: str, key: str, body: bytes, storag
             answer = function(session, bucket, key, days, tier)
         except Exception as error:  # noqa: BLE001 -- the learner's error is the answer shown
             answer = _Raised(f"raised {type(error).__name__}: {str(error)[:80]}")
+        finally:
+            release_restores()
     must_restore = storage_class in ARCHIVE_CLASSES and state is None
     if storage_class not in ARCHIVE_CLASSES or state == "done":
         expected, hint = (body, []), RESTORE_HINTS["direct" if state is None else "ready"]

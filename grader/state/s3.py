@@ -44,9 +44,15 @@ def put_archived(session, bucket: str, key: str, body: bytes, storage_class: str
     fake = s3_backends[ACCOUNT]["aws"].get_object(bucket, key)
     fake.restore(1)
     if restore == "in-progress":
-        # moto finishes a restore at once; a manual transition that never fires keeps it going.
+        # moto finishes a restore at once; a manual transition that never fires keeps it going
+        # until release_restores().
         state_manager.set_transition(_RESTORE_MODEL, {"progression": "manual", "times": 10**9})
         fake.status = "IN_PROGRESS"
+
+
+def release_restores() -> None:
+    """Let moto finish restores at once again (undoes ``put_archived(..., "in-progress")``)."""
+    state_manager.unset_transition(_RESTORE_MODEL)
 
 
 @contextmanager
