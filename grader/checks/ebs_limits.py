@@ -11,7 +11,6 @@ from botocore.exceptions import ClientError
 
 from grader.checks.base import NOT_AN_ID, NOT_FOUND, Message
 from grader.checks.reference import agrees_with_reference
-from grader.errors import CheckFailed
 from grader.sim import ebs_volumes as sim
 from grader.state.ebs import read_modifications, read_volumes, volume_config
 
@@ -141,7 +140,8 @@ def rejects_request(function, session, volume_id, iops, throughput) -> None:
     except ValueError:
         pass
     except Exception as error:  # noqa: BLE001 -- the learner's error is the answer shown
-        raise NOT_REJECTED.fail(request=request, found=f"raised {type(error).__name__}: {error}") from None
+        found = f"raised {type(error).__name__}: {error}"
+        raise NOT_REJECTED.fail(request=request, found=found) from None
     else:
         raise NOT_REJECTED.fail(request=request, found="no error: the request went through")
     after = volume_config(describe(session, volume_id))
@@ -181,7 +181,8 @@ def volume_encrypted(session, volume_id, kms_key_id) -> None:
 def _cents(function):
     def call(volume):
         answer = function(volume)
-        return round(answer, 2) if isinstance(answer, (int, float)) and not isinstance(answer, bool) else answer
+        number = isinstance(answer, (int, float)) and not isinstance(answer, bool)
+        return round(answer, 2) if number else answer
     return call
 
 
@@ -206,7 +207,8 @@ def recommendations_agree(function, workloads) -> None:
         try:
             answer = function(dict(workload))
         except Exception as error:  # noqa: BLE001 -- the learner's error is the answer shown
-            raise RECOMMEND_SHAPE.fail(workload=shown, found=f"raised {type(error).__name__}: {error}") from None
+            found = f"raised {type(error).__name__}: {error}"
+            raise RECOMMEND_SHAPE.fail(workload=shown, found=found) from None
         if answer is None or best is None:
             if answer is not best:
                 raise RECOMMEND_NONE.fail(
@@ -216,7 +218,8 @@ def recommendations_agree(function, workloads) -> None:
         if not isinstance(answer, dict) or not isinstance(answer.get("Size"), int) \
                 or answer.get("VolumeType") not in sim.LIMITS:
             raise RECOMMEND_SHAPE.fail(workload=shown, found=f"{answer!r:.120}")
-        config = {k: answer[k] for k in ("VolumeType", "Size", "Iops", "Throughput") if answer.get(k) is not None}
+        keys = ("VolumeType", "Size", "Iops", "Throughput")
+        config = {k: answer[k] for k in keys if answer.get(k) is not None}
         found = sim.problems(config)
         if found:
             raise RECOMMEND_INVALID.fail(workload=shown, config=_show(config), problems="; ".join(found))

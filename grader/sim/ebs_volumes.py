@@ -115,9 +115,9 @@ def problems(config: dict) -> list[str]:
             found.append(f"{kind} throughput must be {limits['base_throughput']}-{limits['max_throughput']:,}"
                          f" MiB/s, not {throughput:,}")
         elif throughput > limits["mib_per_iops"] * iops:
+            needed = math.ceil(throughput / limits["mib_per_iops"])
             found.append(f"{kind} allows at most {limits['mib_per_iops']} MiB/s per provisioned IOPS: "
-                         f"{throughput} MiB/s needs at least {math.ceil(throughput / limits['mib_per_iops']):,}"
-                         f" IOPS, not {iops:,}")
+                         f"{throughput} MiB/s needs at least {needed:,} IOPS, not {iops:,}")
     return found
 
 
