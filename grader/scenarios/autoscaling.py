@@ -35,62 +35,115 @@ def app_network(session, vpc_cidr: str, azs, app_port: int = 8080) -> dict:
     """
     network = three_tier_subnets(session, vpc_cidr, azs, tiers=("public", "app"))
     ec2, vpc_id = session.client("ec2"), network["vpc_id"]
-    groups = {name: ec2.create_security_group(GroupName=f"{name}-tier", Description=f"{name} tier",
-                                              VpcId=vpc_id)["GroupId"] for name in ("alb", "app")}
-    ec2.authorize_security_group_ingress(GroupId=groups["alb"], IpPermissions=[
-        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
-    ec2.authorize_security_group_ingress(GroupId=groups["app"], IpPermissions=[
-        {"IpProtocol": "tcp", "FromPort": app_port, "ToPort": app_port,
-         "UserIdGroupPairs": [{"GroupId": groups["alb"]}]}])
+    groups = {
+        name: ec2.create_security_group(GroupName=f"{name}-tier", Description=f"{name} tier", VpcId=vpc_id)[
+            "GroupId"
+        ]
+        for name in ("alb", "app")
+    }
+    ec2.authorize_security_group_ingress(
+        GroupId=groups["alb"],
+        IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+        ],
+    )
+    ec2.authorize_security_group_ingress(
+        GroupId=groups["app"],
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": app_port,
+                "ToPort": app_port,
+                "UserIdGroupPairs": [{"GroupId": groups["alb"]}],
+            }
+        ],
+    )
     target_group = session.client("elbv2").create_target_group(
-        Name=f"app-{app_port}-{vpc_id[-8:]}", Protocol="HTTP", Port=app_port, VpcId=vpc_id, TargetType="instance",
-        HealthCheckPath="/health")["TargetGroups"][0]["TargetGroupArn"]
-    return {**network, "security_groups": groups, "target_group_arn": target_group,
-            "image_id": course_image(session)}
+        Name=f"app-{app_port}-{vpc_id[-8:]}",
+        Protocol="HTTP",
+        Port=app_port,
+        VpcId=vpc_id,
+        TargetType="instance",
+        HealthCheckPath="/health",
+    )["TargetGroups"][0]["TargetGroupArn"]
+    return {
+        **network,
+        "security_groups": groups,
+        "target_group_arn": target_group,
+        "image_id": course_image(session),
+    }
 
 
-def imdsv2_template(session, name: str, image_id: str, security_group_id: str,
-                    instance_type: str = "t3.micro", metadata: dict | None = None,
-                    public_ip: bool | None = None) -> str:
+def imdsv2_template(
+    session,
+    name: str,
+    image_id: str,
+    security_group_id: str,
+    instance_type: str = "t3.micro",
+    metadata: dict | None = None,
+    public_ip: bool | None = None,
+) -> str:
     """A launch template (Exercise 1): the image, type and group, IMDSv2 required unless
     ``metadata`` says otherwise; ``public_ip`` True/False puts a network interface in the
     template that does or does not ask for a public address. Its id."""
-    data = {"ImageId": image_id, "InstanceType": instance_type,
-            "MetadataOptions": dict(IMDSV2 if metadata is None else metadata)}
+    data = {
+        "ImageId": image_id,
+        "InstanceType": instance_type,
+        "MetadataOptions": dict(IMDSV2 if metadata is None else metadata),
+    }
     if public_ip is None:
         data["SecurityGroupIds"] = [security_group_id]
     else:
-        data["NetworkInterfaces"] = [{"DeviceIndex": 0, "AssociatePublicIpAddress": public_ip,
-                                      "Groups": [security_group_id]}]
-    return session.client("ec2").create_launch_template(
-        LaunchTemplateName=name, LaunchTemplateData=data)["LaunchTemplate"]["LaunchTemplateId"]
+        data["NetworkInterfaces"] = [
+            {"DeviceIndex": 0, "AssociatePublicIpAddress": public_ip, "Groups": [security_group_id]}
+        ]
+    return session.client("ec2").create_launch_template(LaunchTemplateName=name, LaunchTemplateData=data)[
+        "LaunchTemplate"
+    ]["LaunchTemplateId"]
 
 
-def web_group(session, name: str, template_id: str, subnet_ids, target_group_arn: str, *,
-              min_size: int = 2, max_size: int = 6, grace: int = 300) -> str:
+def web_group(
+    session,
+    name: str,
+    template_id: str,
+    subnet_ids,
+    target_group_arn: str,
+    *,
+    min_size: int = 2,
+    max_size: int = 6,
+    grace: int = 300,
+) -> str:
     """An Auto Scaling group (Exercise 2): the template's default version, ``min_size`` to
     ``max_size`` instances, desired = min, in ``subnet_ids``, ELB health checks with ``grace``
     seconds of grace, registered in the target group. Its name."""
     session.client("autoscaling").create_auto_scaling_group(
-        AutoScalingGroupName=name, LaunchTemplate={"LaunchTemplateId": template_id, "Version": "$Default"},
-        MinSize=min_size, MaxSize=max_size, DesiredCapacity=min_size,
-        VPCZoneIdentifier=",".join(subnet_ids), HealthCheckType="ELB", HealthCheckGracePeriod=grace,
-        TargetGroupARNs=[target_group_arn])
+        AutoScalingGroupName=name,
+        LaunchTemplate={"LaunchTemplateId": template_id, "Version": "$Default"},
+        MinSize=min_size,
+        MaxSize=max_size,
+        DesiredCapacity=min_size,
+        VPCZoneIdentifier=",".join(subnet_ids),
+        HealthCheckType="ELB",
+        HealthCheckGracePeriod=grace,
+        TargetGroupARNs=[target_group_arn],
+    )
     return name
 
 
 # -- the shipped metric series -------------------------------------------------------------------
+
 
 def _daily_shape(minute: int) -> float:
     """Demand in percent of one instance at ``minute`` of a working day (local time): a quiet
     night, a morning ramp, a lunch bump and an evening peak."""
     hour = minute / 60
     bumps = ((9.5, 1.6, 260), (12.75, 1.0, 140), (19.5, 1.8, 330))
-    return 70 + sum(height * math.exp(-((hour - centre) / width) ** 2) for centre, width, height in bumps)
+    return 70 + sum(height * math.exp(-(((hour - centre) / width) ** 2)) for centre, width, height in bumps)
 
 
-def synthetic_load(seed: int = SEED, periods: int = PERIODS, *, scale: float = 1.0,
-                   spikes: int = 2) -> list[int]:
+def synthetic_load(
+    seed: int = SEED, periods: int = PERIODS, *, scale: float = 1.0, spikes: int = 2
+) -> list[int]:
     """One day of CPU demand, one integer per five-minute period (percent of one instance):
     the daily shape times ``scale``, with noise, ``spikes`` short bursts (a newsletter goes out)
     and a few one-period dips (a slow upstream). The same arguments give the same list."""
