@@ -107,15 +107,18 @@ FUNCTIONS = ("thumbnailer", "orders-api", "nightly-report", "audit-stream", "web
              "fraud-score", "etl-step", "search-index", "mailer")
 
 
-def usage_frame(seed: int, count: int = 6) -> pd.DataFrame:
+def usage_frame(seed: int, count: int = 6, *, simple: bool = False) -> pd.DataFrame:
     """A month of usage for ``count`` functions: invocations, average duration (fractions of a
-    millisecond included), memory, architecture, and for some a larger /tmp."""
+    millisecond included), memory, architecture, and for some a larger /tmp. ``simple``: x86
+    only, whole milliseconds, the free 512 MB of /tmp."""
     rng = random.Random(seed)
     rows = []
     for name in rng.sample(FUNCTIONS, count):
-        rows.append({"function": name, "architecture": rng.choice(["x86_64", "arm64"]),
+        duration = rng.uniform(0.4, 4000)
+        rows.append({"function": name,
+                     "architecture": "x86_64" if simple else rng.choice(["x86_64", "arm64"]),
                      "memory_mb": rng.choice([128, 256, 512, 1024, 1769, 2048, 3008, 10240]),
                      "invocations": rng.choice([1, 10, 1000]) * rng.randint(1, 90_000),
-                     "avg_duration_ms": round(rng.uniform(0.4, 4000), rng.choice([0, 1, 3])),
-                     "ephemeral_mb": rng.choice([512, 512, 1024, 4096, 10240])})
+                     "avg_duration_ms": float(round(duration)) if simple else round(duration, rng.choice([1, 3])),
+                     "ephemeral_mb": 512 if simple else rng.choice([512, 1024, 4096, 10240])})
     return pd.DataFrame(rows)

@@ -47,7 +47,7 @@ COLUMNS = ["gb_seconds", "requests_usd", "duration_usd", "storage_usd", "total_u
 
 
 def price_table() -> pd.DataFrame:
-    """The dated prices as a table for the notebook."""
+    """The prices as a table for the notebook (their date and Region: AS_OF, REGION)."""
     rows = [{"item": "requests", "architecture": "both", "tier (GB-s per month)": "all",
              "price (USD)": f"{REQUEST_PRICE_PER_MILLION} per 1M"}]
     for arch, tiers in DURATION_TIERS.items():
@@ -60,7 +60,7 @@ def price_table() -> pd.DataFrame:
     rows.append({"item": "ephemeral storage above 512 MB", "architecture": "both",
                  "tier (GB-s per month)": "all",
                  "price (USD)": f"{EPHEMERAL_PRICE_PER_GB_SECOND:.10f} per GB-s"})
-    return pd.DataFrame(rows).assign(region=REGION, as_of=AS_OF)
+    return pd.DataFrame(rows)
 
 
 def vcpus(memory_mb: float) -> float:

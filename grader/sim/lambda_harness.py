@@ -170,14 +170,20 @@ def invoke_package(code_bytes: bytes, config: Mapping, event, **kwargs) -> Invoc
 def s3_event(bucket: str, key: str, *, size: int = 0, etag: str = "", region: str = "us-east-1",
              event_name: str = "ObjectCreated:Put", configuration_id: str = "") -> dict:
     """The event S3 sends a function for one object: note the key is URL-encoded (a space
-    becomes ``+``), as in real notifications (Amazon S3 User Guide, "Event message structure")."""
+    becomes ``+``, slashes stay), as in real notifications (Amazon S3 User Guide, "Event
+    message structure")."""
     return {"Records": [{
         "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": region,
         "eventName": event_name,
         "s3": {"s3SchemaVersion": "1.0", "configurationId": configuration_id,
                "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
-               "object": {"key": quote_plus(key), "size": size, "eTag": etag}},
+               "object": {"key": event_key(key), "size": size, "eTag": etag}},
     }]}
+
+
+def event_key(key: str) -> str:
+    """An object key as S3 writes it in an event: URL-encoded, ``/`` kept."""
+    return quote_plus(key, safe="/")
 
 
 def notification_matches(configuration: Mapping, event_name: str, key: str) -> bool:

@@ -148,6 +148,7 @@ def allows(document: dict, request: iam_sim.Request, identity=()) -> bool:
 def _deliver_s3(account_id: str, event_body: dict, fn_arn: str, region_name: str) -> None:
     record = event_body["Records"][0]
     bucket, key = record["s3"]["bucket"]["name"], unquote_plus(record["s3"]["object"]["key"])
+    record["s3"]["object"]["key"] = harness.event_key(key)  # moto also encodes "/"; S3 does not
     name = fn_arn.split(":")[6] if fn_arn.count(":") >= 6 else fn_arn
     delivery = Delivery("s3", name, key, event_body)
     _log.append(delivery)
