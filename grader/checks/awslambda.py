@@ -143,13 +143,14 @@ def _s3_may_invoke(document: dict, arn: str, bucket: str, account: str) -> bool:
     return state.allows(document, request)
 
 
-def s3_permission_scoped(session, function: str, bucket: str, *, other_bucket: str = "someone-elses-uploads") -> None:
+def s3_permission_scoped(session, function: str, bucket: str, *,
+                         other_bucket: str = "someone-elses-uploads") -> None:
     """The function's policy lets S3 invoke it for ``bucket`` in this account, and not for any
     other bucket, nor for a bucket of the same name in another account (the confused deputy:
     bucket names are global, a deleted name can be taken by anyone)."""
     document, arn = state.resource_policy(session, function), _function_arn(session, function)
     cases = [
-        ("may S3 invoke it for bucket {bucket} of this account?".format(bucket=bucket), bucket, ACCOUNT_ID, True,
+        (f"may S3 invoke it for bucket {bucket} of this account?", bucket, ACCOUNT_ID, True,
          "add_permission(Principal='s3.amazonaws.com', Action='lambda:InvokeFunction', "
          "SourceArn=the bucket's ARN, SourceAccount=the account id)."),
         (f"may S3 invoke it for another bucket, {other_bucket}?", other_bucket, ACCOUNT_ID, False,
@@ -186,14 +187,16 @@ def pipeline_summarises(session, pipeline: dict, files: dict[str, list]) -> None
         expected = sales_summary(source, key, text)
         if run is not None and run.result is not None and not run.result.ok:
             raise SUMMARY.fail(**message, expected=json.dumps(expected),
-                               found=f"the handler raised {run.result.error_type}: {run.result.error_message}",
+                               found=f"the handler raised {run.result.error_type}: "
+                                     f"{run.result.error_message}",
                                hint="Read the bucket and key from event['Records'][i]['s3']; keys arrive "
                                     "URL-encoded, decode them with urllib.parse.unquote_plus.")
         out_key = f"{pipeline['output_prefix']}{key}.json"
         try:
             body = s3.get_object(Bucket=pipeline["output_bucket"], Key=out_key)["Body"].read()
         except ClientError:
-            listed = [o["Key"] for o in s3.list_objects_v2(Bucket=pipeline["output_bucket"]).get("Contents", [])]
+            contents = s3.list_objects_v2(Bucket=pipeline["output_bucket"]).get("Contents", [])
+            listed = [o["Key"] for o in contents]
             raise SUMMARY.fail(**message, expected=f"an object {out_key!r} in {pipeline['output_bucket']}",
                                found=f"objects: {listed}" if listed else "an empty output bucket",
                                hint="Write to os.environ['OUTPUT_BUCKET'] under os.environ['OUTPUT_PREFIX'] "
@@ -214,11 +217,13 @@ QUEUE = Message("Queue {queue} feeding function {function}: {what}", "{expected}
 
 
 def _queue_attributes(session, queue_url: str) -> dict:
-    return session.client("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
+    sqs = session.client("sqs")
+    return sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
 
 
 def _mapping(session, function: str, queue_arn: str) -> dict | None:
-    mappings = session.client("lambda").list_event_source_mappings(FunctionName=function)["EventSourceMappings"]
+    lam = session.client("lambda")
+    mappings = lam.list_event_source_mappings(FunctionName=function)["EventSourceMappings"]
     return next((m for m in mappings if m["EventSourceArn"] == queue_arn), None)
 
 
@@ -231,9 +236,11 @@ def queue_trigger(session, function: str, queue_url: str, batch_size: int, value
     if mapping is None:
         raise QUEUE.fail(queue=queue, function=function, what="an event source mapping",
                          expected=f"a mapping with EventSourceArn {queue_arn}", found="none",
-                         hint="lambda.create_event_source_mapping(EventSourceArn=<queue ARN>, FunctionName=...).")
+                         hint="lambda.create_event_source_mapping(EventSourceArn=<queue ARN>, "
+                              "FunctionName=...).")
     checks = [("batch size", mapping.get("BatchSize"), batch_size, "Pass BatchSize=batch_size."),
-              ("partial batch responses", mapping.get("FunctionResponseTypes", []), ["ReportBatchItemFailures"],
+              ("partial batch responses", mapping.get("FunctionResponseTypes", []),
+               ["ReportBatchItemFailures"],
                "Pass FunctionResponseTypes=['ReportBatchItemFailures'] so one bad message does not send "
                "the whole batch back."),
               ("state", mapping.get("State"), "Enabled", "Leave the mapping enabled.")]
@@ -294,11 +301,13 @@ def cost_agrees(monthly_cost, usage: pd.DataFrame, *, case: str = "a month of us
         raise COST.fail(case=case, expected="a DataFrame", found=f"raised {type(error).__name__}: {error}",
                         hint=COST_HINT) from None
     if not isinstance(answer, pd.DataFrame):
-        raise COST.fail(case=case, expected="a DataFrame indexed by function", found=f"a {type(answer).__name__}",
+        raise COST.fail(case=case, expected="a DataFrame indexed by function",
+                        found=f"a {type(answer).__name__}",
                         hint="End with `return` and the DataFrame.")
     missing = [c for c in lambda_cost.COLUMNS if c not in answer.columns]
     if missing or set(answer.index) != set(expected.index):
-        raise COST.fail(case=case, expected=f"index {sorted(expected.index)} and columns {lambda_cost.COLUMNS}",
+        raise COST.fail(case=case,
+                        expected=f"index {sorted(expected.index)} and columns {lambda_cost.COLUMNS}",
                         found=f"index {sorted(map(str, answer.index))} and columns {list(answer.columns)}",
                         hint="Index the result by the 'function' column (set_index('function')).")
     for function in expected.index:
@@ -348,8 +357,10 @@ def url_partner_can_call(session, function: str, partner_account: str, value) ->
         raise URL.fail(function=function, question="the value returned", expected=repr(config["FunctionUrl"]),
                        found=repr(value), hint="Return create_function_url_config(...)['FunctionUrl'].")
     caller = f"arn:aws:iam::{partner_account}:role/integration"
-    if not _url_allows(state.resource_policy(session, function), config["FunctionArn"], config["AuthType"], caller):
-        raise URL.fail(function=function, question=f"may a role in the partner's account {partner_account} call it?",
+    document = state.resource_policy(session, function)
+    if not _url_allows(document, config["FunctionArn"], config["AuthType"], caller):
+        raise URL.fail(function=function,
+                       question=f"may a role in the partner's account {partner_account} call it?",
                        expected="yes", found="no",
                        hint="Grant the partner's account both lambda:InvokeFunctionUrl (with "
                             "FunctionUrlAuthType) and lambda:InvokeFunction with add_permission.")
@@ -358,7 +369,8 @@ def url_partner_can_call(session, function: str, partner_account: str, value) ->
 def url_only_for_partner(session, function: str, partner_account: str) -> None:
     """Nobody but the partner gets in: not an anonymous caller, not another account, whether
     through the URL or by calling Invoke directly."""
-    config = _url_config(session, function) or {"AuthType": "AWS_IAM", "FunctionArn": _function_arn(session, function)}
+    config = (_url_config(session, function)
+              or {"AuthType": "AWS_IAM", "FunctionArn": _function_arn(session, function)})
     document, arn = state.resource_policy(session, function), config["FunctionArn"]
     stranger = f"arn:aws:iam::{STRANGER_ACCOUNT}:user/mallory"
     if config["AuthType"] == "NONE" and _url_allows(document, arn, "NONE", None):

@@ -65,7 +65,8 @@ def sales_pipeline(session, source_bucket: str, output_bucket: str, *, function:
     s3, lam = session.client("s3"), session.client("lambda")
     for bucket in (source_bucket, output_bucket):
         s3.create_bucket(Bucket=bucket)
-    arn = deployed_function(session, function, "def handler(event, context):\n    raise NotImplementedError\n",
+    placeholder = "def handler(event, context):\n    raise NotImplementedError\n"
+    arn = deployed_function(session, function, placeholder,
                             variables={"OUTPUT_BUCKET": output_bucket, "OUTPUT_PREFIX": output_prefix})
     lam.add_permission(FunctionName=function, StatementId="s3-invoke", Action="lambda:InvokeFunction",
                        Principal="s3.amazonaws.com", SourceArn=f"arn:aws:s3:::{source_bucket}",
@@ -119,6 +120,7 @@ def usage_frame(seed: int, count: int = 6, *, simple: bool = False) -> pd.DataFr
                      "architecture": "x86_64" if simple else rng.choice(["x86_64", "arm64"]),
                      "memory_mb": rng.choice([128, 256, 512, 1024, 1769, 2048, 3008, 10240]),
                      "invocations": rng.choice([1, 10, 1000]) * rng.randint(1, 90_000),
-                     "avg_duration_ms": float(round(duration)) if simple else round(duration, rng.choice([1, 3])),
+                     "avg_duration_ms": (float(round(duration)) if simple
+                                         else round(duration, rng.choice([1, 3]))),
                      "ephemeral_mb": 512 if simple else rng.choice([512, 1024, 4096, 10240])})
     return pd.DataFrame(rows)

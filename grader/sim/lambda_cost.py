@@ -53,7 +53,8 @@ def price_table() -> pd.DataFrame:
     for arch, tiers in DURATION_TIERS.items():
         low = 0
         for high, price in tiers:
-            span = f"{low / 1e9:g}-{high / 1e9:g} billion" if high != math.inf else f"over {low / 1e9:g} billion"
+            span = (f"{low / 1e9:g}-{high / 1e9:g} billion" if high != math.inf
+                    else f"over {low / 1e9:g} billion")
             rows.append({"item": "duration", "architecture": arch, "tier (GB-s per month)": span,
                          "price (USD)": f"{price:.10f} per GB-s"})
             low = high
