@@ -118,7 +118,8 @@ def tiered_duration_usd(gb_seconds: float, architecture: str) -> float:
 
 def account_bill(usage: pd.DataFrame, *, free_tier: bool = True) -> dict:
     """The whole account's monthly Lambda bill for ``usage``: tiers applied per architecture,
-    then (optionally) the free tier taken off requests and the cheapest GB-seconds first."""
+    then (optionally) the free tier taken off requests and GB-seconds (x86's first, the larger
+    saving: an estimate, AWS does not document how it splits the allowance)."""
     costs = monthly_cost(usage)
     arch = usage.set_index("function")["architecture"]
     invocations = usage["invocations"].sum()
@@ -126,7 +127,7 @@ def account_bill(usage: pd.DataFrame, *, free_tier: bool = True) -> dict:
     free_left = FREE_GB_SECONDS if free_tier else 0
     duration = 0.0
     by_arch = costs["gb_seconds"].groupby(arch).sum()
-    for name in sorted(by_arch.index, key=lambda a: first_tier_price(a)):
+    for name in sorted(by_arch.index, key=first_tier_price, reverse=True):
         gb_s = by_arch[name]
         taken = min(free_left, gb_s)
         free_left -= taken
