@@ -11,8 +11,15 @@ import pandas as pd
 import pytest
 
 from grader.checks import awslambda as checks
-from grader.scenarios.awslambda import (ECHO_SOURCE, deployed_function, lambda_role, random_sales,
-                                        sales_pipeline, usage_frame, zip_source)
+from grader.scenarios.awslambda import (
+    ECHO_SOURCE,
+    deployed_function,
+    lambda_role,
+    random_sales,
+    sales_pipeline,
+    usage_frame,
+    zip_source,
+)
 from grader.sim import lambda_cost
 from grader.state import awslambda as state
 
@@ -96,7 +103,8 @@ def test_s3_trigger_and_scoped_permission_pass(session, lam):
     arn = deployed_function(session, "fn")
     session.client("s3").create_bucket(Bucket="drop")
     lam.add_permission(FunctionName="fn", StatementId="s3", Action="lambda:InvokeFunction",
-                       Principal="s3.amazonaws.com", SourceArn="arn:aws:s3:::drop", SourceAccount="123456789012")
+                       Principal="s3.amazonaws.com", SourceArn="arn:aws:s3:::drop",
+                       SourceAccount="123456789012")
     _notify(session, "drop", arn, RULES)
     assert checks.s3_trigger_delivers(session, "drop", "fn", "in/", ".csv", KEYS) is None
     assert checks.s3_permission_scoped(session, "fn", "drop") is None
@@ -230,7 +238,8 @@ def test_url_for_the_partner_only_passes(session, lam):
     url = lam.create_function_url_config(FunctionName="hook", AuthType="AWS_IAM")["FunctionUrl"]
     lam.add_permission(FunctionName="hook", StatementId="u", Action="lambda:InvokeFunctionUrl",
                        Principal=PARTNER, FunctionUrlAuthType="AWS_IAM")
-    lam.add_permission(FunctionName="hook", StatementId="i", Action="lambda:InvokeFunction", Principal=PARTNER)
+    lam.add_permission(FunctionName="hook", StatementId="i", Action="lambda:InvokeFunction",
+                       Principal=PARTNER)
     assert checks.url_partner_can_call(session, "hook", PARTNER, url) is None
     assert checks.url_only_for_partner(session, "hook", PARTNER) is None
 

@@ -12,7 +12,8 @@ from grader.sim import lambda_harness as harness
 CONFIG = {"FunctionName": "f", "FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:f",
           "Handler": "app.handler", "MemorySize": 256, "Timeout": 3,
           "Environment": {"Variables": {"STAGE": "test"}}}
-ECHO = "import os\n\ndef handler(event, context):\n    return [event, os.environ['STAGE'], context.memory_limit_in_mb]\n"
+ECHO = ("import os\n\ndef handler(event, context):\n"
+        "    return [event, os.environ['STAGE'], context.memory_limit_in_mb]\n")
 
 
 def test_package_runs_with_its_environment_and_context():
@@ -28,7 +29,8 @@ def test_environment_is_restored_after_the_run(monkeypatch):
 
 
 @pytest.mark.parametrize(("package", "handler", "error_type"), [
-    pytest.param(zip_source(ECHO, "lambda_function.py"), "app.handler", harness.IMPORT_ERROR, id="file-not-named-app"),
+    pytest.param(zip_source(ECHO, "lambda_function.py"), "app.handler", harness.IMPORT_ERROR,
+                 id="file-not-named-app"),
     pytest.param(zip_source(ECHO), "app.main", harness.HANDLER_NOT_FOUND, id="function-missing"),
     pytest.param(zip_source("import not_a_module\n"), "app.handler", harness.IMPORT_ERROR, id="import-fails"),
     pytest.param(b"not a zip", "app.handler", harness.BAD_PACKAGE, id="not-a-zip"),
@@ -54,7 +56,8 @@ def test_exception_becomes_a_function_error():
 
 def test_a_run_longer_than_the_timeout_is_reported_as_timed_out():
     ticks = iter([0.0, 4.5])
-    result = harness.invoke(lambda e, c: "late", {}, function_name="f", timeout_s=3, clock=lambda: next(ticks))
+    result = harness.invoke(lambda e, c: "late", {}, function_name="f", timeout_s=3,
+                            clock=lambda: next(ticks))
     assert result.error_type == harness.TIMED_OUT and result.payload is None
     assert result.error_message == "Task timed out after 3.00 seconds"
 
@@ -75,16 +78,17 @@ def _config(events, prefix=None, suffix=None):
     return {"Events": events, "Filter": {"Key": {"FilterRules": rules}}}
 
 
+JPG, PUT = _config(["s3:ObjectCreated:*"], "images/", ".jpg"), "s3:ObjectCreated:Put"
+
+
 @pytest.mark.parametrize(("config", "event", "key", "fires"), [
-    pytest.param(_config(["s3:ObjectCreated:*"], "images/", ".jpg"), "s3:ObjectCreated:Put", "images/a.jpg", True,
-                 id="prefix-and-suffix"),
-    pytest.param(_config(["s3:ObjectCreated:*"], "images/", ".jpg"), "s3:ObjectCreated:Put", "images/a.png", False,
-                 id="wrong-suffix"),
-    pytest.param(_config(["s3:ObjectCreated:*"], "images/", ".jpg"), "s3:ObjectCreated:Put", "docs/a.jpg", False,
-                 id="wrong-prefix"),
+    pytest.param(JPG, PUT, "images/a.jpg", True, id="prefix-and-suffix"),
+    pytest.param(JPG, PUT, "images/a.png", False, id="wrong-suffix"),
+    pytest.param(JPG, PUT, "docs/a.jpg", False, id="wrong-prefix"),
     pytest.param(_config(["s3:ObjectCreated:*"], "images/"), "s3:ObjectCreated:Copy", "images/x", True,
                  id="wildcard-covers-copy"),
-    pytest.param(_config(["s3:ObjectCreated:Put"]), "s3:ObjectCreated:Copy", "a", False, id="exact-event-only"),
+    pytest.param(_config(["s3:ObjectCreated:Put"]), "s3:ObjectCreated:Copy", "a", False,
+                 id="exact-event-only"),
     pytest.param(_config(["s3:ObjectCreated:*"], "Images/"), "s3:ObjectCreated:Put", "images/a", False,
                  id="case-sensitive"),
     pytest.param(_config(["s3:ObjectRemoved:*"]), "s3:ObjectCreated:Put", "a", False, id="other-family"),
