@@ -228,7 +228,8 @@ def test_architecture_reads_every_tier(session, net):
 
 ARCHS = [[{"name": "lb", "service": "alb", "azs": AZS},
           {"name": "nat", "service": "nat", "azs": AZS[:1]}],
-         [{"name": "db", "service": "rds", "multi_az": "instance", "azs": AZS}, {"name": "s3", "service": "s3"}]]
+         [{"name": "db", "service": "rds", "multi_az": "instance", "azs": AZS},
+          {"name": "s3", "service": "s3"}]]
 
 
 def test_analysis_agrees_accepts_the_reference_and_names_the_first_miss():
