@@ -206,12 +206,12 @@ def nfs_only_from(session, file_system_id, source_group_id) -> None:
         raise FILES.fail(name=file_system_id, what="has mount targets", expected="one per zone",
                          found="none", hint="create_mount_target(FileSystemId=..., SubnetId=..., "
                                             "SecurityGroups=[...]) for each app subnet.")
-    ec2 = session.client("ec2")
+    all_groups = sorted({g for t in fs["MountTargets"] for g in t["SecurityGroups"]})
+    rules = session.client("ec2").describe_security_group_rules(Filters=[
+        {"Name": "group-id", "Values": all_groups}])["SecurityGroupRules"] if all_groups else []
     for target in fs["MountTargets"]:
         groups = target["SecurityGroups"]
-        rules = ec2.describe_security_group_rules(Filters=[
-            {"Name": "group-id", "Values": groups}])["SecurityGroupRules"]
-        inbound = [r for r in rules if not r["IsEgress"]]
+        inbound = [r for r in rules if not r["IsEgress"] and r["GroupId"] in groups]
         ranges = [r.get("CidrIpv4") or r.get("CidrIpv6") or r.get("PrefixListId")
                   for r in inbound if not r.get("ReferencedGroupInfo")]
         from_app = any(r.get("ReferencedGroupInfo", {}).get("GroupId") == source_group_id
