@@ -17,7 +17,6 @@ from itertools import product
 from botocore.exceptions import ClientError
 
 from grader.checks.base import Message
-from grader.errors import CheckFailed
 from grader.sim import ec2_pricing as sim
 
 # -- tables between pandas and the simulator --------------------------------------------------------
