@@ -205,13 +205,14 @@ def test_database_on_spot_fails_the_trap_with_the_reason(session):
     placed = launch_tiers(session, {"web", "db"})
     check.stateless_tiers_on_spot(session, placed, TIERS)
     found = failure(check.stateful_tiers_on_demand, session, placed, TIERS)
-    assert found["what"] == "Tier 'db' (stateful) runs on on-demand"
+    assert found["what"] == "Market of tier 'db' (stateful)"
+    assert found["expected"] == "on-demand for all 1 instance(s)"
     assert "two minutes' notice" in found["next"] and found["found"].startswith("1 on spot")
 
 
 def test_stateless_on_demand_fails_the_cost_check(session):
     found = failure(check.stateless_tiers_on_spot, session, launch_tiers(session, set()), TIERS)
-    assert found["what"] == "Tier 'web' (stateless) runs on spot"
+    assert found["what"] == "Market of tier 'web' (stateless)" and found["found"].startswith("2 on on-demand")
 
 
 def test_untagged_or_missing_instances_are_named(session):

@@ -355,7 +355,7 @@ TIER_COUNT_HINTS = {
            "'Tags': [{'Key': 'role', 'Value': role}]}].",
 }
 TIER_MARKET = Message(
-    "Tier {role!r} ({kind}) runs on {expected}", "{expected} for all {count}",
+    "Market of tier {role!r} ({kind})", "{expected} for all {count} instance(s)",
     "{found}", "{hint}")
 TIER_MARKET_HINTS = {
     "spot": "A stateless tier loses nothing when an instance is interrupted: run it on Spot, "
