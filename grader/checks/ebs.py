@@ -3,7 +3,8 @@ volumes from that snapshot (the public-snapshot trap).
 
 moto stores volumes and snapshots but enforces little of what AWS does: it attaches a volume to
 an instance in another Availability Zone, attaches a volume without Multi-Attach to a second
-instance, and lets an encrypted snapshot be made public. These checks hold the learner's
+instance (and keeps only the latest attachment on the volume itself), and lets an encrypted
+snapshot be made public. These checks hold the learner's
 configuration to AWS's rules instead. Notebooks use them as ``from grader.checks import ebs``.
 """
 
@@ -123,6 +124,20 @@ def data_volume(session, volume_id, instance_id, *, size_gib: int) -> None:
 def _attachments_text(volume: dict) -> str:
     return ", ".join(f"{a['InstanceId']} at {a['Device']} ({a['State']})"
                      for a in volume.get("Attachments", [])) or "no attachment"
+
+
+def attached_instances(session, volume: dict, instance_ids) -> set[str]:
+    """The instances among ``instance_ids`` that ``volume`` is attached to. Read from the
+    instances' block-device mappings as well: moto keeps only the latest attachment on a
+    Multi-Attach volume, but records each on its instance."""
+    found = {a["InstanceId"] for a in volume.get("Attachments", [])}
+    if instance_ids:
+        reservations = session.client("ec2").describe_instances(
+            InstanceIds=list(instance_ids))["Reservations"]
+        found |= {i["InstanceId"] for r in reservations for i in r["Instances"]
+                  if any(m.get("Ebs", {}).get("VolumeId") == volume["VolumeId"]
+                         for m in i.get("BlockDeviceMappings", []))}
+    return found
 
 
 def attached(session, volume_id, instance_id, device: str) -> None:

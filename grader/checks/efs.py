@@ -95,6 +95,8 @@ def mount_targets(session, fs_id, subnet_ids, group_id) -> None:
     missing = [s for s in subnet_ids if s not in by_subnet]
     extra = [t["SubnetId"] for t in targets if t["SubnetId"] not in subnet_ids]
     wrong = [t["MountTargetId"] for t in targets if t["SecurityGroups"] != [group_id]]
+    if not (missing or extra or wrong):
+        return
     hint = (f"Create a mount target in {missing[0]} too (create_mount_target(FileSystemId=..., "
             "SubnetId=..., SecurityGroups=[...])): clients reach EFS through the mount target in "
             "their own Availability Zone." if missing else
@@ -102,9 +104,8 @@ def mount_targets(session, fs_id, subnet_ids, group_id) -> None:
             if extra else
             f"Give {wrong[0]} the NFS group only (SecurityGroups=[group_id]): without it AWS "
             "uses the VPC's default group.")
-    if missing or extra or wrong:
-        raise MOUNT_TARGETS.fail(fs_id=fs_id, subnets=list(subnet_ids), group_id=group_id,
-                                 found=found or "no mount target", hint=hint)
+    raise MOUNT_TARGETS.fail(fs_id=fs_id, subnets=list(subnet_ids), group_id=group_id,
+                             found=found or "no mount target", hint=hint)
 
 
 def access_point(session, ap_id, fs_id, *, path: str, uid: int, permissions: str = "750") -> None:
@@ -203,7 +204,7 @@ def _volume_fits(session, volume_id: str, need: dict, expected: dict, summary: s
         setting, wanted, found, hint = problem
         raise CHOICE.fail(summary=summary, expected=f"volume {volume_id}: {setting} {wanted}",
                           found=found, hint=hint)
-    attached = {a["InstanceId"] for a in volume.get("Attachments", [])}
+    attached = ebs.attached_instances(session, volume, need["instances"])
     if attached != set(need["instances"]):
         raise CHOICE.fail(summary=summary,
                           expected=f"volume {volume_id} attached to {sorted(need['instances'])}",
