@@ -1,25 +1,32 @@
 """Starting states for topic 15 (EBS vs EFS): an application tier across Availability Zones,
 its instances, and the *needs* the scenario chooser is given. boto3 only.
 
-Reuses ``grader.scenarios.vpc``: one /24 app subnet per AZ, plus an ``app`` security group the
-instances wear (and which an NFS rule can reference).
+One /24 app subnet per AZ, plus an ``app`` security group the instances wear (and which an NFS
+rule can reference); instances come from ``grader.scenarios.vpc.web_server``.
 """
 
 from __future__ import annotations
 
-from .vpc import three_tier_subnets, web_server
+import ipaddress
+
+from .vpc import web_server
 
 
 def app_tier(session, vpc_cidr: str, azs) -> dict:
-    """A VPC with one app subnet per AZ and an ``app`` security group (no rules of its own).
+    """A VPC with one /24 app subnet per AZ (carved in order from ``vpc_cidr``) and an ``app``
+    security group with no rules of its own. Lighter than ``grader.scenarios.vpc`` networks (no
+    routing, no DNS settings): storage needs neither, and tests build many of these.
 
     Returns ``{"vpc_id": ..., "subnets": {az: subnet_id}, "app_group_id": sg}``.
     """
-    network = three_tier_subnets(session, vpc_cidr, azs, tiers=("app",))
-    group = session.client("ec2").create_security_group(
-        GroupName="app", Description="application instances", VpcId=network["vpc_id"])["GroupId"]
-    return {"vpc_id": network["vpc_id"], "subnets": network["subnets"]["app"],
-            "app_group_id": group}
+    ec2 = session.client("ec2")
+    vpc_id = ec2.create_vpc(CidrBlock=vpc_cidr)["Vpc"]["VpcId"]
+    blocks = ipaddress.ip_network(vpc_cidr).subnets(new_prefix=24)
+    subnets = {az: ec2.create_subnet(VpcId=vpc_id, CidrBlock=str(next(blocks)),
+                                     AvailabilityZone=az)["Subnet"]["SubnetId"] for az in azs}
+    group = ec2.create_security_group(GroupName="app", Description="application instances",
+                                      VpcId=vpc_id)["GroupId"]
+    return {"vpc_id": vpc_id, "subnets": subnets, "app_group_id": group}
 
 
 def app_instances(session, tier: dict, azs) -> dict[str, str]:
