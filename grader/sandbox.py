@@ -50,6 +50,12 @@ _WARM_UP_CALLS = {
     "acm": ("list_certificates", {}),
     "route53": ("list_hosted_zones", {}),
     "cloudfront": ("list_distributions", {}),
+    "kms": ("list_keys", {}),
+    "autoscaling": ("describe_auto_scaling_groups", {}),
+    "lambda": ("list_functions", {}),
+    "sqs": ("list_queues", {}),
+    "rds": ("describe_db_instances", {}),
+    "efs": ("describe_file_systems", {}),
 }
 _NOISY_MODULES = r"(moto|botocore|boto3|responses|werkzeug|nbformat)(\.|$)"
 
