@@ -97,6 +97,7 @@ def serve() -> None:
     replies = os.fdopen(os.dup(1), "w")
     _point_standard_streams_at_devnull()
     from grader.batch.shell import new_shell
+    from grader.scenarios import snapshots
 
     shell = new_shell()
     setup = json.loads(requests.readline())
@@ -112,7 +113,10 @@ def serve() -> None:
     protocol = (requests.fileno(), replies.fileno())
     for line in requests:
         job = json.loads(line)
-        _reply(replies, {"cells": _run_notebook(shell, job["cells"], timeout, job["cwd"], protocol)})
+        cells = _run_notebook(shell, job["cells"], timeout, job["cwd"], protocol)
+        wanted = [tuple(key) for cell in cells for key in cell.pop("scenarios", ())]
+        _reply(replies, {"cells": cells})
+        snapshots.prepare(wanted)
 
 
 def _run_notebook(shell, sources, timeout, cwd, protocol) -> list[dict]:
@@ -142,6 +146,8 @@ def _run_notebook(shell, sources, timeout, cwd, protocol) -> list[dict]:
 def _child(shell, sources, timeout, cwd, failed, write_end) -> None:
     """Run every cell and report each as one JSON line; never returns."""
     try:
+        from grader.scenarios import snapshots
+
         die_with_parent()
         os.chdir(cwd)
         _limit_memory()
@@ -152,7 +158,9 @@ def _child(shell, sources, timeout, cwd, failed, write_end) -> None:
                     result = _failed_cell(failed[index])
                 else:
                     outputs = shell.run(source, timeout)
-                    result = {"outputs": outputs, "execution_count": shell.execution_count - 1}
+                    result = {"outputs": outputs, "execution_count": shell.execution_count - 1,
+                              "scenarios": snapshots.requested[:]}
+                    snapshots.requested.clear()
                 out.write(json.dumps(result, default=str) + "\n")
                 out.flush()
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from grader.sandbox import REGION
+from grader.scenarios.snapshots import remembered
 from grader.sim.cdn import CACHING_OPTIMIZED
 from grader.state.cloudfront import keep_origin_access_control
 
@@ -71,6 +72,7 @@ def json_behavior(origin_id: str, ttl: int, pattern: str = "*.json") -> dict:
             "MinTTL": 0, "DefaultTTL": ttl, "MaxTTL": ttl}
 
 
+@remembered
 def private_site(session, bucket: str, *, blocked=("KP",), json_ttl: int = 60,
                  comment: str = "site") -> dict:
     """The site behind CloudFront, as a correct first exercise leaves it, plus a ``*.json``

@@ -9,6 +9,8 @@ Instances launch into the default VPC unless a subnet is given.
 
 from __future__ import annotations
 
+from grader.scenarios.snapshots import remembered
+
 from .iam import instance_role, objects_policy
 
 IMAGE_NAME = "course-linux-2026"
@@ -55,6 +57,7 @@ def set_metadata_options(session, instance_id: str, options: dict) -> None:
     session.client("ec2").modify_instance_metadata_options(InstanceId=instance_id, **options)
 
 
+@remembered
 def imds_fleet(session, team: str = "acme", *, tricky: bool = False) -> dict[str, str]:
     """A small fleet to review for credentials an attacker could read through IMDSv1: a web
     role and a batch role in instance profiles, on instances with and without IMDSv2 required.
@@ -87,6 +90,7 @@ def imds_fleet(session, team: str = "acme", *, tricky: bool = False) -> dict[str
     return fleet
 
 
+@remembered
 def profile_swap(session, team: str = "reports", old_prefix: str = "2025/",
                  new_prefix: str = "2026/") -> dict:
     """Two running instances sharing one instance profile whose role reads ``old_prefix`` of

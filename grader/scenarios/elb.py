@@ -12,6 +12,8 @@ import datetime
 import ipaddress
 from functools import lru_cache
 
+from grader.scenarios.snapshots import remembered
+
 from .vpc import public_routed
 
 #: The TLS policy the course recommends for HTTPS listeners (as of 2026: TLS 1.3 and 1.2 only,
@@ -65,6 +67,7 @@ def launch(session, subnet_ids, name: str = "app") -> list[str]:
     return ids
 
 
+@remembered
 def web_network(session, vpc_cidr: str, azs, domain: str = "example.com") -> dict:
     """``public_routed`` plus a certificate for ``domain`` and one app server per app subnet.
 
@@ -88,6 +91,7 @@ def target_group(session, vpc_id: str, name: str, port: int, instance_ids=()) ->
     return arn
 
 
+@remembered
 def https_alb(session, vpc_cidr: str, azs, app_port: int, *, name: str = "web",
               http_redirect: bool = False, domain: str = "example.com") -> dict:
     """``web_network`` plus Exercise 1 done right: a security group admitting tcp 443 from
@@ -125,6 +129,7 @@ def https_alb(session, vpc_cidr: str, azs, app_port: int, *, name: str = "web",
     return found
 
 
+@remembered
 def routed_alb(session, vpc_cidr: str, azs, app_port: int, api_port: int, *,
                admin_host: str | None = None, first_priority: int = 10, **options) -> dict:
     """``https_alb`` (with the HTTP redirect) plus an API target group (the same servers on
@@ -151,6 +156,7 @@ def routed_alb(session, vpc_cidr: str, azs, app_port: int, api_port: int, *,
     return {**alb, "api_target_group_arn": api, "rule_arns": arns}
 
 
+@remembered
 def tcp_targets(session, vpc_cidr: str, azs, per_zone) -> dict:
     """``public_routed`` plus the private addresses of a TCP service's servers: ``per_zone[i]``
     addresses in the app subnet of ``azs[i]`` (from .10 up), so zones hold unequal numbers.

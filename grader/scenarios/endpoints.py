@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 
+from grader.scenarios.snapshots import remembered
+
 from .vpc import three_tier_routed
 
 TRUST_EC2 = {"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 
 
+@remembered
 def private_bucket(session, vpc_cidr: str, azs, bucket: str) -> dict:
     """``three_tier_routed`` plus the bucket ``bucket`` holding one object, an ``app`` role
     whose IAM policy allows ``s3:*`` everywhere (too broad, and common) and a ``bucket-admin``
@@ -47,6 +50,7 @@ def bucket_only_policy(bucket: str) -> dict:
         "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}]}
 
 
+@remembered
 def scoped_s3_endpoint(session, vpc_cidr: str, azs, bucket: str) -> dict:
     """``private_bucket`` plus a gateway endpoint for S3 on the private route tables whose
     policy is ``bucket_only_policy``, and a second S3 gateway endpoint, with the default

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 from grader.enforcement import signed_session
+from grader.scenarios.snapshots import remembered
 
 ACCOUNT_ID = "123456789012"  # moto's default account
 ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
@@ -21,6 +22,7 @@ def _allow(action, resource="*", **extra) -> dict:
     return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
 
 
+@remembered
 def team_bucket(session, bucket: str, prefix: str, group: str | None, members=("ana",), *,
                 other_bucket: str | None = None) -> dict:
     """A bucket with objects under ``prefix`` and elsewhere, a second bucket holding a copy of
@@ -104,6 +106,7 @@ ENGINEER_BOUNDARY = _policy(_allow(["s3:*", "ec2:Describe*", "glue:*", "logs:*"]
                              "Resource": "*"})
 
 
+@remembered
 def engineer_role(session, role_name: str = "data-engineer") -> str:
     """A role trusted by this account with broad permissions (every S3, EC2 and Glue action)
     under a permissions boundary (no EC2 changes, no bucket deletion or bucket policies): the
@@ -111,6 +114,7 @@ def engineer_role(session, role_name: str = "data-engineer") -> str:
     return role_with_policy(session, role_name, ENGINEER, boundary=ENGINEER_BOUNDARY)
 
 
+@remembered
 def partner_account(session, account_id: str, user_name: str = "app"):
     """Another AWS account with an IAM user allowed to call ``sts:AssumeRole`` on any role, as a
     partner (a vendor, a second account of the company) would set it up. Returns a boto3 session
@@ -182,6 +186,7 @@ def _identities(team: str, bucket: str, tricky: bool) -> list[tuple[str, str, di
 EC2_TRUST = trust({"Service": "ec2.amazonaws.com"})
 
 
+@remembered
 def seeded_account(session, team: str = "acme", *, tricky: bool = False,
                    bucket: str = "acme-data") -> dict:
     """A small account to review: groups, users and roles with inline and customer-managed

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import ipaddress
 
+from grader.scenarios.snapshots import remembered
+
 TIERS = ("public", "app", "db")
 
 
@@ -22,6 +24,7 @@ def three_tier_plan(vpc_cidr: str, azs) -> dict:
     return {tier: {az: str(next(blocks)) for az in azs} for tier in TIERS}
 
 
+@remembered
 def three_tier_subnets(session, vpc_cidr: str, azs, tiers=TIERS) -> dict:
     """A VPC with DNS support and hostnames on and one /24 subnet per tier per AZ; only the
     public subnets map public IPs on launch. ``tiers`` leaves some tiers out (their blocks stay
@@ -49,6 +52,7 @@ def three_tier_subnets(session, vpc_cidr: str, azs, tiers=TIERS) -> dict:
     return {"vpc_id": vpc_id, "subnets": subnets}
 
 
+@remembered
 def public_routed(session, vpc_cidr: str, azs, tiers=("public", "app")) -> dict:
     """``three_tier_subnets`` (public and app tiers by default) plus an internet gateway and one
     public table routing 0.0.0.0/0 to it, for the public subnets only; the others keep the main
@@ -66,6 +70,7 @@ def public_routed(session, vpc_cidr: str, azs, tiers=("public", "app")) -> dict:
     return {**network, "internet_gateway_id": igw_id, "route_tables": {"public": public}}
 
 
+@remembered
 def three_tier_routed(session, vpc_cidr: str, azs) -> dict:
     """``three_tier_subnets`` plus routing: an internet gateway and a public table routing
     0.0.0.0/0 to it; one NAT gateway (with an Elastic IP) per AZ in that AZ's public subnet and
@@ -97,6 +102,7 @@ def three_tier_routed(session, vpc_cidr: str, azs) -> dict:
     }
 
 
+@remembered
 def web_app(session, vpc_cidr: str, azs, app_port: int, db_port: int) -> dict:
     """``three_tier_routed`` plus a chain of security groups referencing each other:
     alb admits 443 from anywhere, app admits ``app_port`` from alb, db admits ``db_port`` from app.
@@ -125,6 +131,7 @@ PUBLIC_NACL_ALLOWS = ((False, "6", 443, 443), (False, "6", 1024, 65535),
                       (True, "6", 443, 443), (True, "6", 1024, 65535))
 
 
+@remembered
 def guarded_web_app(session, vpc_cidr: str, azs, app_port: int, db_port: int, *,
                     first_rule: int = 100, step: int = 100) -> dict:
     """``web_app`` plus one custom network ACL shared by the public subnets: in each direction

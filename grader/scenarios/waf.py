@@ -7,6 +7,8 @@ test of a later exercise starts from a known state.
 
 from __future__ import annotations
 
+from grader.scenarios.snapshots import remembered
+
 from .vpc import three_tier_subnets
 
 #: The two AWS managed rule groups the topic's web ACL uses (vendor AWS).
@@ -19,6 +21,7 @@ def visibility(metric_name: str) -> dict:
             "MetricName": metric_name}
 
 
+@remembered
 def load_balancer(session, name: str, vpc_cidr: str = "10.0.0.0/16",
                   azs=("us-east-1a", "us-east-1b")) -> str:
     """An internet-facing Application Load Balancer in the public subnets of a new VPC; its ARN."""
@@ -35,6 +38,7 @@ def managed_group_rule(name: str, priority: int, *, vendor: str = "AWS") -> dict
             "OverrideAction": {"None": {}}, "VisibilityConfig": visibility(name)}
 
 
+@remembered
 def protected_web_acl(session, name: str, blocked_cidrs, rate_limit: int, *,
                       window_sec: int = 300, groups=MANAGED_GROUPS, first_priority: int = 0,
                       step: int = 1) -> str:
