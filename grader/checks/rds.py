@@ -153,27 +153,26 @@ def settings_problems(retention_days, backup_window, maintenance_window) -> list
 def validation_agrees(function, session, cases, *, prefix: str = "db") -> None:
     """Call ``function(session, f"{prefix}-{i}", retention, window, maintenance)`` for each case
     (retention, window, maintenance window): settings AWS refuses must raise ValueError and create
-    nothing; others must create the instance."""
+    nothing; others must create the instance. The account is read once, after every call."""
+    outcomes = []
     for number, (retention, window, maintenance) in enumerate(cases):
-        identifier = f"{prefix}-{number}"
-        case = f"retention {retention!r}, window {window!r}, maintenance {maintenance!r}"
-        refused = bool(settings_problems(retention, window, maintenance))
         try:
-            function(session, identifier, retention, window, maintenance)
+            function(session, f"{prefix}-{number}", retention, window, maintenance)
             outcome = None
-        except ValueError as error:
-            outcome = error
         except Exception as error:  # noqa: BLE001 -- the learner's error is what we report
             outcome = error
-        exists = state.instance(session, identifier) is not None
+        outcomes.append(outcome)
+    existing = {i["DBInstanceIdentifier"] for i in state.instances(session)}
+    for number, ((retention, window, maintenance), outcome) in enumerate(zip(cases, outcomes, strict=True)):
+        identifier = f"{prefix}-{number}"
+        case = f"retention {retention!r}, window {window!r}, maintenance {maintenance!r}"
+        refused, exists = bool(settings_problems(retention, window, maintenance)), identifier in existing
+        raised = f"raised {type(outcome).__name__}: {outcome}" if outcome is not None else None
         if refused and (not isinstance(outcome, ValueError) or exists):
-            found = (f"raised {type(outcome).__name__}: {outcome}" if outcome is not None
-                     else "no error") + (f"; instance {identifier} created" if exists else "")
+            found = (raised or "no error") + (f"; instance {identifier} created" if exists else "")
             raise NOT_REFUSED.fail(case=case, found=found)
         if not refused and not exists:
-            found = (f"raised {type(outcome).__name__}: {outcome}" if outcome is not None
-                     else "no instance")
-            raise WRONGLY_REFUSED.fail(case=case, identifier=identifier, found=found)
+            raise WRONGLY_REFUSED.fail(case=case, identifier=identifier, found=raised or "no instance")
 
 
 # -- Exercise 2: snapshot, copy to another Region, restore there -------------------------------
@@ -189,16 +188,18 @@ def snapshot_copied(session, returned, *, source_id: str, snapshot_id: str, targ
     ``target_region`` encrypted with ``kms_key_arn``; ``returned`` names both ARNs."""
     returned = require_dict(returned, "The value your function returned",
                             "with snapshot_arn, copy_arn and db_instance_arn")
-    home = [s for s in state.snapshots(session) if s["DBSnapshotIdentifier"] == snapshot_id
+    manual = state.snapshots(session, attributes=False)
+    home = [s for s in manual if s["DBSnapshotIdentifier"] == snapshot_id
             and s["DBInstanceIdentifier"] == source_id]
     if not home:
-        names = [s["DBSnapshotIdentifier"] for s in state.snapshots(session)]
+        names = [s["DBSnapshotIdentifier"] for s in manual]
         raise NO_SNAPSHOT.fail(snapshot_id=snapshot_id, source_id=source_id, region=sim.REGION,
                                found=f"manual snapshots: {', '.join(names) or 'none'}")
     if returned.get("snapshot_arn") != home[0]["DBSnapshotArn"]:
         raise WRONG_RETURN.fail(expected=f"snapshot_arn {home[0]['DBSnapshotArn']}",
                                 value=returned.get("snapshot_arn"))
-    copies = [s for s in state.snapshots(session, target_region) if s["DBInstanceIdentifier"] == source_id]
+    copies = [s for s in state.snapshots(session, target_region, attributes=False)
+              if s["DBInstanceIdentifier"] == source_id]
     good = [s for s in copies if _key_matches(session, s.get("KmsKeyId"), kms_key_arn, target_region)]
     if not good:
         found = "; ".join(f"{s['DBSnapshotIdentifier']} (KmsKeyId {s.get('KmsKeyId')})" for s in copies)
@@ -228,7 +229,9 @@ def restored_in_region(session, returned, *, identifier: str, target_region: str
 # -- Exercise 3: point-in-time restore ----------------------------------------------------------
 
 
-def _parse_time(text: str) -> datetime | None:
+def _parse_time(text) -> datetime | None:
+    if not isinstance(text, str):
+        return None
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except (TypeError, ValueError):
@@ -323,8 +326,7 @@ def shared_with(session, returned, *, account_id: str, kms_key_arn: str,
                 region: str = sim.REGION) -> None:
     """``returned`` names a manual snapshot encrypted with ``kms_key_arn`` that ``account_id``
     may restore."""
-    snapshot = next((s for s in state.snapshots(session, region)
-                     if returned in (s["DBSnapshotIdentifier"], s["DBSnapshotArn"])), None)
+    snapshot = state.snapshot(session, returned, region)
     if snapshot is None:
         found = "no manual snapshot by that name"
     elif not _key_matches(session, snapshot.get("KmsKeyId"), kms_key_arn, region):

@@ -19,16 +19,16 @@ def database(session, identifier: str, *, region: str | None = None, engine: str
              retention_days: int = 7, age_days: int = 30, encrypted: bool = True,
              public: bool = False, kms_key_id: str | None = None) -> dict:
     """A DB instance created ``age_days`` ago with automated backups kept ``retention_days``;
-    its describe_db_instances entry."""
+    the create call's DBInstance (its InstanceCreateTime is the real one, not the moved one)."""
     rds = session.client("rds", region_name=region) if region else session.client("rds")
     extra = {"KmsKeyId": kms_key_id} if kms_key_id else {}
-    rds.create_db_instance(
+    created = rds.create_db_instance(
         DBInstanceIdentifier=identifier, Engine=engine, DBInstanceClass="db.t3.micro",
         AllocatedStorage=20, MasterUsername="app", MasterUserPassword=PASSWORD,
         BackupRetentionPeriod=retention_days, StorageEncrypted=encrypted,
         PubliclyAccessible=public, Tags=[{"Key": "app", "Value": identifier}], **extra)
     backdate(identifier, age_days, region=region or session.region_name)
-    return rds.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0]
+    return created["DBInstance"]
 
 
 def backdate(identifier: str, days: float, *, region: str) -> None:

@@ -65,18 +65,41 @@ def instances(session, region: str | None = None) -> list[dict]:
     return rds.describe_db_instances()["DBInstances"]
 
 
-def snapshots(session, region: str | None = None, *, snapshot_type: str = "manual") -> list[dict]:
-    """The account's DB snapshots of one type in ``region``, each with ``restore``: the accounts
-    allowed to restore it (``all`` when public), from describe_db_snapshot_attributes."""
+def snapshots(session, region: str | None = None, *, snapshot_type: str = "manual",
+              attributes: bool = True) -> list[dict]:
+    """The account's DB snapshots of one type in ``region``; with ``attributes``, each with
+    ``restore``: the accounts allowed to restore it (``all`` when public), from
+    describe_db_snapshot_attributes (one call per snapshot)."""
     rds = session.client("rds", region_name=region) if region else session.client("rds")
     found = []
     for snapshot in rds.describe_db_snapshots(SnapshotType=snapshot_type)["DBSnapshots"]:
+        if not attributes:
+            found.append(snapshot)
+            continue
         result = rds.describe_db_snapshot_attributes(
             DBSnapshotIdentifier=snapshot["DBSnapshotIdentifier"])["DBSnapshotAttributesResult"]
         restore = next((a.get("AttributeValues", []) for a in result["DBSnapshotAttributes"]
                         if a["AttributeName"] == "restore"), [])
         found.append({**snapshot, "restore": list(restore)})
     return found
+
+
+def snapshot(session, identifier: str, region: str | None = None) -> dict | None:
+    """One manual snapshot (by identifier or ARN) with its ``restore`` list, or None."""
+    rds = session.client("rds", region_name=region) if region else session.client("rds")
+    name = identifier.rsplit(":", 1)[-1] if isinstance(identifier, str) else None
+    if not name:
+        return None
+    try:
+        found = rds.describe_db_snapshots(DBSnapshotIdentifier=name)["DBSnapshots"][0]
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "DBSnapshotNotFound":
+            raise
+        return None
+    result = rds.describe_db_snapshot_attributes(DBSnapshotIdentifier=name)["DBSnapshotAttributesResult"]
+    restore = next((a.get("AttributeValues", []) for a in result["DBSnapshotAttributes"]
+                    if a["AttributeName"] == "restore"), [])
+    return {**found, "restore": list(restore)}
 
 
 def key_arn(session, key_id: str | None, region: str) -> str | None:
