@@ -3,10 +3,12 @@
     .venv/bin/python benchmarks/grading.py [--learners 40] [--workers N] [--skip-plain]
 
 A synthetic cohort (tests/cohort.py: correct, partial, stub and broken notebooks) is graded
-twice in the same run: by `grader grade` and by `nbgrader autograde`, one topic after another,
-with the course's own nbgrader configuration (same time limits and cell restoring, so the only
-difference is how cells run). Prints wall time, seconds per notebook, peak memory of the whole
-process tree, and whether the two gradebooks agree notebook by notebook.
+in the same run by `grader grade` and by plain nbgrader, one topic after another, with the
+course's own nbgrader configuration (same time limits and cell restoring, so the only difference
+is how cells run). Two like-for-like pairs: grades only (`grader grade --no-feedback` against
+`nbgrader autograde`) and grades with feedback pages (`grader grade` against `nbgrader autograde`
+then `nbgrader generate_feedback`). Prints wall time, seconds per notebook, peak memory of the
+whole process tree, and whether the gradebooks agree notebook by notebook.
 """
 
 from __future__ import annotations
@@ -78,8 +80,9 @@ def timed_run(command: list[str], cwd: Path) -> tuple[float, int]:
     return time.perf_counter() - started, memory.peak
 
 
-def plain_nbgrader(work: Path, topics: list[str]) -> tuple[float, int]:
-    """The course's nbgrader config, nbgrader's own kernels, one topic after another."""
+def plain_nbgrader(work: Path, topics: list[str]) -> tuple[float, float, int]:
+    """The course's nbgrader config, nbgrader's own kernels, one topic after another: seconds
+    for autograde, seconds for generate_feedback, peak memory."""
     course = work / "plain"
     course.mkdir()
     shutil.copytree(work / "submitted", course / "submitted")
@@ -89,11 +92,14 @@ def plain_nbgrader(work: Path, topics: list[str]) -> tuple[float, int]:
     for topic in topics:
         subprocess.run([str(BIN / "nbgrader"), "generate_assignment", topic], cwd=course,
                        check=True, capture_output=True)
-    seconds, peak = 0.0, 0
+    grading, feedback, peak = 0.0, 0.0, 0
     for topic in topics:
         wall, memory = timed_run([str(BIN / "nbgrader"), "autograde", topic], course)
-        seconds, peak = seconds + wall, max(peak, memory)
-    return seconds, peak
+        grading, peak = grading + wall, max(peak, memory)
+    for topic in topics:
+        wall, memory = timed_run([str(BIN / "nbgrader"), "generate_feedback", topic], course)
+        feedback, peak = feedback + wall, max(peak, memory)
+    return grading, feedback, peak
 
 
 def plain_scores(course: Path, kinds: dict) -> dict:
@@ -109,6 +115,19 @@ def plain_scores(course: Path, kinds: dict) -> dict:
     return scores
 
 
+def ours(work: Path, out: str, workers: int | None, *extra: str) -> tuple[float, int, dict]:
+    command = [str(BIN / "grader"), "grade", "submitted", "--out", out, "--quiet", *extra]
+    wall, memory = timed_run(command + (["--workers", str(workers)] if workers else []), work)
+    grades = pd.read_csv(work / out / "grades.csv")
+    graded = grades[(grades.status == "graded") & (grades.topic != "TOTAL")]
+    return wall, memory, {(r.student, r.topic): r.score for r in graded.itertuples()}
+
+
+def line(label: str, seconds: float, notebooks: int, memory: int) -> str:
+    return (f"{label:<44} {seconds:7.1f} s  {seconds / notebooks:5.2f} s/notebook  "
+            f"peak memory {memory / 2**20:,.0f} MiB")
+
+
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--learners", type=int, default=40)
@@ -119,25 +138,25 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="grading-benchmark-"))
     kinds = make_cohort(work / "submitted", args.learners, TOPICS)
     notebooks = len(kinds)
-    command = [str(BIN / "grader"), "grade", "submitted", "--out", "out", "--quiet"]
-    ours, our_memory = timed_run(command + (["--workers", str(args.workers)] if args.workers else []), work)
-    grades = pd.read_csv(work / "out" / "grades.csv")
-    graded = grades[grades.status == "graded"]
-    our_scores = {(r.student, r.topic): r.score for r in graded.itertuples()}
     print(f"cohort: {args.learners} learners x {len(TOPICS)} topics = {notebooks} notebooks "
           f"({pd.Series(k.split(':')[0] for k in kinds.values()).value_counts().to_dict()})")
-    print(f"grader grade:   {ours:7.1f} s  {ours / notebooks:5.2f} s/notebook  "
-          f"peak memory {our_memory / 2**20:,.0f} MiB  graded {len(our_scores)}")
+    bare, bare_memory, bare_scores = ours(work, "grades-only", args.workers, "--no-feedback")
+    full, full_memory, our_scores = ours(work, "with-feedback", args.workers)
+    print(line("grader grade --no-feedback", bare, notebooks, bare_memory))
+    print(line("grader grade (with feedback pages)", full, notebooks, full_memory))
     if args.skip_plain:
         return
-    plain, plain_memory = plain_nbgrader(work, TOPICS)
+    grading, feedback, plain_memory = plain_nbgrader(work, TOPICS)
     theirs = plain_scores(work / "plain", kinds)
-    print(f"plain nbgrader: {plain:7.1f} s  {plain / notebooks:5.2f} s/notebook  "
-          f"peak memory {plain_memory / 2**20:,.0f} MiB  graded {len(theirs)}")
-    print(f"speed-up: {plain / ours:.1f}x")
-    differ = {k: (our_scores.get(k), theirs.get(k)) for k in set(our_scores) | set(theirs)
-              if our_scores.get(k) != theirs.get(k)}
-    print("grades: identical" if not differ else f"grades differ for {len(differ)}: {differ}")
+    print(line("nbgrader autograde", grading, notebooks, plain_memory))
+    print(line("nbgrader autograde + generate_feedback", grading + feedback, notebooks, plain_memory))
+    print(f"speed-up, grades only:        {grading / bare:.1f}x")
+    print(f"speed-up, with feedback pages: {(grading + feedback) / full:.1f}x")
+    for label, mine in (("grades only", bare_scores), ("with feedback", our_scores)):
+        differ = {key: (mine.get(key), theirs.get(key)) for key in set(mine) | set(theirs)
+                  if mine.get(key) != theirs.get(key)}
+        print(f"grades ({label}): " + ("identical to nbgrader's, "
+              f"{len(mine)} notebooks" if not differ else f"differ for {len(differ)}: {differ}"))
     shutil.rmtree(work)
 
 
