@@ -100,22 +100,24 @@ def returns_uri(value, session, name: str) -> None:
 
 
 def image_pushed(session, name: str, result, tags) -> None:
-    """``result`` is ``{"digest", "uri"}`` of one image that carries every tag in ``tags``, and
-    ``uri`` pins it by digest."""
+    """``result["digest"]`` names one image of the repository that carries every tag in ``tags``."""
     result = require_dict(result, "push_image's return value", '{"digest": ..., "uri": ...}')
-    ecr = session.client("ecr")
     digest = result.get("digest")
-    found = ecr.describe_images(repositoryName=name, filter={"tagStatus": "ANY"})["imageDetails"]
+    found = session.client("ecr").describe_images(repositoryName=name)["imageDetails"]
     by_digest = next((i for i in found if i["imageDigest"] == digest), None)
     if by_digest is None:
-        raise NOT_FOUND_BY.fail(how="the digest returned", name=name, expected="an image with digest "
-                                f"{digest!r}", found=", ".join(i["imageDigest"][:19] + "..." for i in found)
-                                or "no image")
+        raise NOT_FOUND_BY.fail(how="the digest returned", name=name, expected=f"an image with digest {digest!r}",
+                                found=", ".join(i["imageDigest"][:19] + "..." for i in found) or "no image")
     missing = sorted(set(tags) - set(by_digest.get("imageTags", ())))
     if missing:
         raise NOT_FOUND_BY.fail(how="every tag", name=name, expected=f"tags {sorted(tags)}",
                                 found=f"tags {sorted(by_digest.get('imageTags', ()))}")
-    uri = f"{_repository(session, name)['repositoryUri']}@{digest}"
+
+
+def pinned_uri(session, name: str, result) -> None:
+    """``result["uri"]`` is the repository URI pinned by the image's digest (``repo@sha256:...``)."""
+    result = require_dict(result, "push_image's return value", '{"digest": ..., "uri": ...}')
+    uri = f"{_repository(session, name)['repositoryUri']}@{result.get('digest')}"
     if result.get("uri") != uri:
         raise RETURNED.fail(what="push_image returns a URI pinned by digest", expected=repr(uri),
                             found=repr(result.get("uri")),
@@ -137,7 +139,9 @@ def lifecycle_policy_behaves(session, name: str, untagged_days: int, keep_releas
                              release_prefix: str, cases) -> None:
     """On every ``(images, now)`` case the repository's policy expires exactly what the course's
     release policy expires."""
-    policy = lifecycle_policy_valid(session, name)
+    policy = read_policy(session, name, "lifecycle")
+    if policy is None:
+        raise NO_POLICY.fail(name=name)
     reference = lifecycle.release_policy(untagged_days, keep_releases, release_prefix)
     cases = list(cases)
     for images, now in cases:
