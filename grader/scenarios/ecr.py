@@ -9,14 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ecr.models import ecr_backends
 
 from grader.sandbox import REGION
 
-NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json"
 
 
@@ -145,6 +145,6 @@ def seed_findings(session, repository_name: str, image_tag: str, findings: list[
         "imageScanStatus": {"status": "COMPLETE", "description": "The scan was completed successfully."},
         "imageScanFindings": {"findings": findings, "findingSeverityCounts": counts},
     }
-    for image_id in ({"imageTag": image_tag}, {"imageDigest": digest},
-                     {"imageDigest": digest, "imageTag": image_tag}, {"imageTag": image_tag, "imageDigest": digest}):
+    both = {"imageDigest": digest, "imageTag": image_tag}
+    for image_id in ({"imageTag": image_tag}, {"imageDigest": digest}, both, dict(reversed(both.items()))):
         stored.scan_finding_results[json.dumps(image_id)] = response

@@ -59,8 +59,8 @@ FACTS = (
 
 
 def facts_rows() -> list[dict]:
-    """``FACTS`` as rows for a DataFrame."""
-    return [{"fact": fact, f"value (as of {AS_OF})": value, "source": SOURCES[source]}
+    """``FACTS`` as rows for a DataFrame; ``source`` is a key of ``SOURCES``."""
+    return [{"fact": fact, f"value (as of {AS_OF})": value, "source": source}
             for fact, value, source in FACTS]
 
 
