@@ -180,10 +180,26 @@ def _selection_text(selection) -> str:
     return f"{selection['tagStatus']} {list(lists) if lists else ''} {count}".replace("  ", " ")
 
 
+def _labels(digests, images, now) -> list[str]:
+    """Digests as 'tags, age, short digest', so a learner can find the image in the case."""
+    by_digest = {i["imageDigest"]: i for i in images}
+    labels = []
+    for digest in digests:
+        image = by_digest.get(digest)
+        if image is None:
+            labels.append(f"{digest!r} (not an image of the case)")
+        else:
+            tags = ",".join(image["imageTags"]) or "<untagged>"
+            labels.append(f"{tags} ({(now - image['imagePushedAt']).days} d, {digest[7:13]})")
+    return labels
+
+
 def lifecycle_evaluator_agrees(function, cases) -> None:
     """The learner's ``expired_images(policy, images, now)`` against the simulator."""
     agrees_with_reference(
-        lambda *case: sorted(function(*case)), lifecycle.expired, cases, name="expired_images",
+        lambda policy, images, now: _labels(sorted(function(policy, images, now)), images, now),
+        lambda policy, images, now: _labels(lifecycle.expired(policy, images, now), images, now),
+        cases, name="expired_images",
         describe=_describe_case,
         hint="Walk the rules in rulePriority order; remember which images earlier rules selected.")
 

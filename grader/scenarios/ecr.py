@@ -52,7 +52,8 @@ def image_list(seed: int, count: int = 14, now: datetime = NOW) -> list[dict]:
         tags = {"release": [f"v1.{n}.{rng.randint(0, 9)}"], "dev": [f"dev-{n:03d}"],
                 "sha": [f"sha-{n:07x}"], "untagged": [],
                 "multi": [f"v2.{n}.0", "latest" if n % 3 == 0 else f"prod-{n}"]}[kind]
-        images.append(image(seed * 100 + n, tags, round(rng.uniform(0.2, 60), 2), now))
+        # push times never tie: AWS documents no order between images pushed at the same instant
+        images.append(image(seed * 100 + n, tags, round(rng.uniform(0.2, 60), 2) + n / 100_000, now))
     return images
 
 
