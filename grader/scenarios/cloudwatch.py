@@ -20,7 +20,7 @@ def topic(session, name: str) -> str:
 def report_cpu(session, instance_id: str, values, *, period: int = 300, end=None) -> None:
     """Put one CPUUtilization datapoint per period for ``instance_id``, oldest first, the last
     one in the period that ends at ``end`` (default: now); ``None`` leaves a period empty."""
-    end = end or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    end = end or dt.datetime.now(dt.UTC).replace(microsecond=0)
     points = [{**{"MetricName": CPU["MetricName"]},
                "Dimensions": [{"Name": "InstanceId", "Value": instance_id}],
                "Timestamp": end - dt.timedelta(seconds=period * (len(values) - 1 - i)),

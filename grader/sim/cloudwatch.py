@@ -24,7 +24,7 @@ from __future__ import annotations
 import operator
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 AS_OF = "2026-11"
 SOURCE_MISSING_DATA = ("https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/"
@@ -32,6 +32,7 @@ SOURCE_MISSING_DATA = ("https://docs.aws.amazon.com/AmazonCloudWatch/latest/moni
 _API = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"
 _EC2 = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html"
 _ACTIONS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html"
+_COMPOSITE = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html"
 
 #: Limits the notebook shows (as of AS_OF, us-east-1), each with the page it was checked on.
 LIMITS = [
@@ -48,12 +49,14 @@ LIMITS = [
      "source": _ACTIONS},
     {"limit": "ALARM-only actions", "value": "Systems Manager OpsItems and incidents, investigations",
      "source": _ACTIONS},
+    {"limit": "Composite alarm rule", "value": "up to 100 underlying alarms; an alarm in at most 150 rules; "
+     "actions: SNS, Lambda, OpsItems, incidents", "source": _COMPOSITE},
 ]
 for _row in LIMITS:
     _row["as of"] = AS_OF
 
 
-class State(str, Enum):
+class State(StrEnum):
     OK = "OK"
     ALARM = "ALARM"
     INSUFFICIENT_DATA = "INSUFFICIENT_DATA"
