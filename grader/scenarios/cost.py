@@ -128,6 +128,14 @@ def seed_cost_explorer(rows, *, page_size: int | None = None, account_id: str = 
     backend.get_cost_and_usage = lambda body: _answer(rows, json.loads(body), page_size)
 
 
+def seed_answer_pages(rows, start: str, end: str) -> list[dict]:
+    """Every ``ResultsByTime`` entry the seeded Cost Explorer gives for ``start``-``end`` grouped by
+    service, as one list (what a learner collects over all pages)."""
+    request = {"TimePeriod": {"Start": start, "End": end}, "Metrics": ["UnblendedCost"],
+               "GroupBy": [{"Type": "DIMENSION", "Key": "SERVICE"}]}
+    return _answer(list(rows), request, None)["ResultsByTime"]
+
+
 # -- a tagged inventory ----------------------------------------------------------------------
 
 _KINDS = (("ec2", "instance/i-{:017x}"), ("ec2", "volume/vol-{:017x}"), ("rds", "db:db-{:05d}"),
@@ -207,7 +215,7 @@ def usage_report(seed: int = 9, first: str = "2026-08", count: int = 3,
     for month in months(first, count):
         start = f"{month}-01T00:00:00Z"
 
-        def line(kind, product, usage_type, resource, unblended, sp=0.0, tags=None):
+        def line(kind, product, usage_type, resource, unblended, sp=0.0, tags=None, start=start):
             rows.append({"bill_billing_period_start_date": start, "line_item_usage_start_date": start,
                          "line_item_usage_account_id": ACCOUNT, "line_item_line_item_type": kind,
                          "line_item_product_code": product, "line_item_usage_type": usage_type,

@@ -139,7 +139,8 @@ def tag_findings(tags: Iterable[Mapping], required: Mapping[str, Iterable[str] |
     return sorted(missing), sorted(invalid)
 
 
-def tag_compliance(resources: Iterable[Mapping], required: Mapping[str, Iterable[str] | None]) -> pd.DataFrame:
+def tag_compliance(resources: Iterable[Mapping],
+                   required: Mapping[str, Iterable[str] | None]) -> pd.DataFrame:
     """The reference for Exercise 4: one row per resource of a ``ResourceTagMappingList``,
     indexed by ``ResourceARN`` (sorted), with columns ``service`` (from the ARN), ``missing`` and
     ``invalid`` (sorted lists of tag keys, see :func:`tag_findings`) and ``compliant`` (both
