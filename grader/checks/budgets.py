@@ -180,6 +180,23 @@ def only_budgets_can_publish(session, topic_arn: str, account_id: str) -> None:
                                                            who=who, account_id=account_id))
 
 
+def publishers(session, topic_arn: str, account_id: str) -> dict[str, str]:
+    """What ``grader.sim.iam`` decides for each caller that might publish to the topic (AWS
+    Budgets for this account and for another one, another service, another account, anyone):
+    ``{caller: "allowed" | "implicitDeny" | "explicitDeny"}``, for the notebook's try-it cell."""
+    policy = _policy(session, topic_arn)
+    callers = {
+        "AWS Budgets, this account": (BUDGETS, _budget_context(account_id), ()),
+        f"AWS Budgets, account {OTHER_ACCOUNT}": (BUDGETS, _budget_context(OTHER_ACCOUNT), ()),
+        "EventBridge, this account": ("events.amazonaws.com", {"aws:SourceAccount": account_id}, ()),
+        f"a user of account {OTHER_ACCOUNT}": (f"arn:aws:iam::{OTHER_ACCOUNT}:user/someone", {},
+                                               ADMIN_POLICY),
+        "anyone (anonymous)": (None, {}, ()),
+    }
+    return {name: _publish(policy, topic_arn, account_id, principal, context, identity).decision.value
+            for name, (principal, context, identity) in callers.items()}
+
+
 # -- the learner's analyses ------------------------------------------------------------------
 
 TABLE = Message("{what}", "{expected}", "{found}", "{hint}")

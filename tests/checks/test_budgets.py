@@ -234,3 +234,13 @@ def test_team_costs_missing_month_column_is_named():
     lines = failure(checks.team_costs_agrees, lambda c, t: pd.DataFrame({"x": [1]}),
                     cost.usage_report_frame(9), "team")
     assert lines["expected"].startswith("columns ['2026-08'") and "YYYY-MM" in lines["next"]
+
+
+def test_publishers_before_and_after_a_scoped_statement(session, topic):
+    before = checks.publishers(session, topic, ACCOUNT)
+    assert set(before.values()) == {"implicitDeny"}
+    set_policy(session, topic, Principal={"Service": "budgets.amazonaws.com"},
+               Condition={"StringEquals": {"aws:SourceAccount": ACCOUNT}})
+    after = checks.publishers(session, topic, ACCOUNT)
+    allowed = [name for name, decision in after.items() if decision == "allowed"]
+    assert allowed == ["AWS Budgets, this account"]
