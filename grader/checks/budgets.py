@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 from grader.checks.base import Message
+from grader.checks.reference import agrees_with_reference
 from grader.scenarios import cost as scenario
 from grader.sim import cost_report as sim
 from grader.sim.iam import Request, evaluate
@@ -195,6 +196,34 @@ def publishers(session, topic_arn: str, account_id: str) -> dict[str, str]:
     }
     return {name: _publish(policy, topic_arn, account_id, principal, context, identity).decision.value
             for name, (principal, context, identity) in callers.items()}
+
+
+# -- the learner's alert evaluator -----------------------------------------------------------
+
+ALERT_EVALUATOR_HINT = ("Pick the spend by NotificationType (ACTUAL: actual, FORECASTED: "
+                        "forecasted); the amount is Threshold % of the limit unless ThresholdType "
+                        "is ABSOLUTE_VALUE; compare both rounded to the cent with the operator "
+                        "(GREATER_THAN is strictly greater).")
+
+
+def alert_cases(limits, notifications, spends) -> list[tuple]:
+    """Every ``(limit, notification, actual, forecasted)`` over the given limits, notifications
+    and ``(actual, forecasted)`` pairs."""
+    return [(limit, dict(n), actual, forecasted) for limit in limits for n in notifications
+            for actual, forecasted in spends]
+
+
+def alert_evaluator_agrees(function, cases) -> None:
+    """A learner's ``alert_fires(limit, notification, actual, forecasted)`` says True or False
+    like :func:`sim.alert_fires` on every case."""
+    def describe(case):
+        limit, n, actual, forecasted = case
+        kind = n.get("ThresholdType", "(no ThresholdType)")
+        return (f"limit ${limit:g}, {n['NotificationType']} {n['ComparisonOperator']} "
+                f"{n['Threshold']:g} {kind}, actual ${actual:g}, forecasted ${forecasted:g}")
+
+    agrees_with_reference(lambda lim, n, a, f: function(lim, dict(n), a, f), sim.alert_fires,
+                          cases, name="alert_fires", describe=describe, hint=ALERT_EVALUATOR_HINT)
 
 
 # -- the learner's analyses ------------------------------------------------------------------

@@ -82,6 +82,32 @@ def facts_table() -> pd.DataFrame:
     return pd.DataFrame(FACTS, columns=["fact", f"as of {AS_OF}", "source"]).set_index("fact")
 
 
+# -- budget alerts ---------------------------------------------------------------------------
+
+#: Budget notification comparisons (``ComparisonOperator``), as of 2026.
+COMPARISONS = {"GREATER_THAN": lambda a, b: a > b, "LESS_THAN": lambda a, b: a < b,
+               "EQUAL_TO": lambda a, b: a == b}
+
+
+def threshold_amount(limit: float, notification: Mapping) -> float:
+    """The dollar amount a notification compares with: ``Threshold`` percent of the limit when
+    ``ThresholdType`` is ``PERCENTAGE`` (or absent), the ``Threshold`` itself when it is
+    ``ABSOLUTE_VALUE``; rounded to the cent."""
+    threshold = float(notification["Threshold"])
+    if notification.get("ThresholdType", "PERCENTAGE") == "ABSOLUTE_VALUE":
+        return round(threshold, 2)
+    return round(float(limit) * threshold / 100, 2)
+
+
+def alert_fires(limit: float, notification: Mapping, actual: float, forecasted: float) -> bool:
+    """The reference for Exercise 6: whether a budget notification is in ``ALARM``. The spend
+    compared is ``actual`` for an ``ACTUAL`` notification and ``forecasted`` for a
+    ``FORECASTED`` one, rounded to the cent; the comparison is ``ComparisonOperator``."""
+    spend = actual if notification["NotificationType"] == "ACTUAL" else forecasted
+    compare = COMPARISONS[notification["ComparisonOperator"]]
+    return compare(round(float(spend), 2), threshold_amount(limit, notification))
+
+
 # -- Cost Explorer ---------------------------------------------------------------------------
 
 def cost_by_service(results_by_time: Iterable[Mapping], metric: str = "UnblendedCost") -> pd.DataFrame:

@@ -244,3 +244,25 @@ def test_publishers_before_and_after_a_scoped_statement(session, topic):
     after = checks.publishers(session, topic, ACCOUNT)
     allowed = [name for name, decision in after.items() if decision == "allowed"]
     assert allowed == ["AWS Budgets, this account"]
+
+
+ALERTS = [{"NotificationType": "ACTUAL", "ComparisonOperator": "GREATER_THAN", "Threshold": 80},
+          {"NotificationType": "FORECASTED", "ComparisonOperator": "LESS_THAN", "Threshold": 20,
+           "ThresholdType": "ABSOLUTE_VALUE"}]
+
+
+def test_alert_evaluator_agrees_with_the_reference():
+    checks.alert_evaluator_agrees(sim.alert_fires, checks.alert_cases([100, 40], ALERTS, [(0, 0), (80, 90)]))
+
+
+def test_alert_evaluator_names_the_first_miss():
+    def percent_only(limit, n, actual, forecasted):
+        spend = actual if n["NotificationType"] == "ACTUAL" else forecasted
+        return spend > limit * n["Threshold"] / 100 if n["ComparisonOperator"] == "GREATER_THAN" \
+            else spend < limit * n["Threshold"] / 100
+    lines = failure(checks.alert_evaluator_agrees, percent_only,
+                    checks.alert_cases([40], ALERTS, [(0, 19.99)]))
+    assert lines["what"] == ("alert_fires agrees with the course's reference on 1 of 2 cases; first "
+                             "miss: limit $40, FORECASTED LESS_THAN 20 ABSOLUTE_VALUE, actual $0, "
+                             "forecasted $19.99")
+    assert lines["expected"] == "True" and "ABSOLUTE_VALUE" in lines["next"]

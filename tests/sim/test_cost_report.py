@@ -96,3 +96,25 @@ def test_facts_table_is_dated_and_sourced():
     table = sim.facts_table()
     assert list(table.columns) == [f"as of {sim.AS_OF}", "source"]
     assert all(url.startswith("https://") for url in table["source"])
+
+
+def notification(kind="ACTUAL", op="GREATER_THAN", threshold=80, **more):
+    return {"NotificationType": kind, "ComparisonOperator": op, "Threshold": threshold, **more}
+
+
+@pytest.mark.parametrize(("limit", "n", "actual", "forecasted", "fires"), [
+    pytest.param(100, notification(), 80.01, 0, True, id="actual-above-80-percent"),
+    pytest.param(100, notification(), 80, 500, False, id="at-the-threshold-is-not-above"),
+    pytest.param(100, notification("FORECASTED", threshold=100), 10, 100.01, True, id="forecast-above"),
+    pytest.param(100, notification("FORECASTED", threshold=100), 101, 99, False,
+                 id="forecast-ignores-actual"),
+    pytest.param(1000, notification(threshold=500, ThresholdType="ABSOLUTE_VALUE"), 500.01, 0, True,
+                 id="absolute-dollars"),
+    pytest.param(1000, notification(threshold=50), 500.01, 0, True, id="no-threshold-type-is-percent"),
+    pytest.param(100, notification("FORECASTED", "LESS_THAN", 50), 0, 49.99, True, id="less-than"),
+    pytest.param(100, notification(op="EQUAL_TO", threshold=110), 110, 0, True, id="equal-to"),
+    pytest.param(100, notification(op="EQUAL_TO", threshold=110), 110.004, 0, True, id="to-the-cent"),
+    pytest.param(1234.5, notification(threshold=33.3), 411.09, 0, False, id="rounded-amount"),
+])
+def test_alert_fires(limit, n, actual, forecasted, fires):
+    assert sim.alert_fires(limit, n, actual, forecasted) is fires
