@@ -1,7 +1,7 @@
 """Learner-facing checks for topic 09 (cloud spend): a cost budget and its alerts read back from
 the mock, the SNS topic policy that lets AWS Budgets deliver them (judged with
-``grader.sim.iam``), and learners' Cost Explorer, tag-compliance and usage-report analyses
-compared with ``grader.sim.cost_report``.
+``grader.sim.iam``), and learners' alert evaluator and Cost Explorer, tag-compliance and
+usage-report analyses compared with ``grader.sim.cost_report``.
 
 Each check returns None when the requirement holds and raises ``CheckFailed`` otherwise, naming
 the learner's real budget, topic, service, resource or team. Notebooks use them as

@@ -7,8 +7,13 @@ topic 9). This module is pure: it takes plain data in the shapes AWS returns (Co
 ``ResultsByTime``, the tagging API's ``ResourceTagMappingList``, a CUR 2.0 table as a
 DataFrame) and returns pandas objects. pandas is imported inside the functions (~0.3 s).
 
-Model (AWS Cost Management User Guide and AWS Data Exports User Guide, as of 2026):
+Model (AWS Cost Management User Guide, Budgets API Reference and AWS Data Exports User Guide,
+as of 2026):
 
+- A budget notification compares the actual (``ACTUAL``) or forecasted (``FORECASTED``) spend
+  with ``Threshold`` percent of the limit (``ThresholdType`` ``PERCENTAGE``, also when absent) or
+  ``Threshold`` dollars (``ABSOLUTE_VALUE``), by ``GREATER_THAN``, ``LESS_THAN`` or ``EQUAL_TO``;
+  this course compares amounts rounded to the cent.
 - A Cost Explorer amount is a *string* (``"1234.5600000000"``); a long answer comes in pages,
   each with a ``NextPageToken`` until the last. A service with no cost in a month has no group.
 - Cost allocation tag keys are case-sensitive (``Team`` and ``team`` are two tags); tags whose
