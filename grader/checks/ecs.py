@@ -69,11 +69,11 @@ def _container(td: dict, name: str) -> dict:
     return match
 
 
-def task_definition_for_fargate(session, value, given: dict) -> dict:
+def task_definition_for_fargate(session, value, given: dict) -> None:
     """``value`` is a task definition of ``given["family"]`` that Fargate would accept (awsvpc,
     the ``cpu``/``memory`` given, a valid pair), with the ``execution_role_arn`` and
     ``task_role_arn`` given and one container named after the family running ``image`` on tcp
-    ``port``. ``given`` is what the learner's function was called with. Returns the definition."""
+    ``port``. ``given`` is what the learner's function was called with."""
     family, cpu, memory, port = given["family"], given["cpu"], given["memory"], given["port"]
     td = registered_task_definition(session, value, family)
     arn = _short(td["taskDefinitionArn"])
@@ -141,7 +141,6 @@ def task_definition_for_fargate(session, value, given: dict) -> dict:
             hint="portMappings=[{'containerPort': port, 'protocol': 'tcp'}]; in awsvpc "
             "mode there is no host port to choose.",
         )
-    return td
 
 
 def task_logs_to_cloudwatch(session, value, given: dict) -> None:
@@ -277,7 +276,7 @@ def _clusters(session) -> list[str]:
     return [a.rsplit("/", 1)[-1] for a in session.client("ecs").list_clusters()["clusterArns"]]
 
 
-def service_on_fargate(session, value, given: dict) -> dict:
+def service_on_fargate(session, value, given: dict) -> None:
     """``value`` is the ARN of service ``given["name"]`` of ``given["cluster"]``, running
     ``desired_count`` copies of ``task_definition`` on Fargate (launch type or a
     FARGATE/FARGATE_SPOT capacity provider strategy)."""
@@ -312,7 +311,6 @@ def service_on_fargate(session, value, given: dict) -> dict:
             found=service.get("desiredCount"),
             hint="Use the count you were given.",
         )
-    return service
 
 
 def service_networking_private(session, cluster: str, name: str, *, subnets, security_groups) -> None:
