@@ -88,8 +88,8 @@ def service(session, cluster: str, name: str) -> dict | None:
 
 
 def subnet_routes_to_internet(session, subnet_ids) -> dict[str, bool]:
-    """``{subnet_id: True}`` for each subnet whose route table (explicit, else the VPC's main one)
-    sends some destination to an internet gateway."""
+    """``{subnet_id: True}`` (in the order given) for each subnet whose route table (explicit,
+    else the VPC's main one) sends some destination to an internet gateway."""
     ec2 = session.client("ec2")
     subnets = ec2.describe_subnets(SubnetIds=list(subnet_ids))["Subnets"]
     vpcs = sorted({s["VpcId"] for s in subnets})
@@ -102,4 +102,5 @@ def subnet_routes_to_internet(session, subnet_ids) -> dict[str, bool]:
                 main[table["VpcId"]] = public
             elif association.get("SubnetId"):
                 explicit[association["SubnetId"]] = public
-    return {s["SubnetId"]: explicit.get(s["SubnetId"], main.get(s["VpcId"], False)) for s in subnets}
+    routed = {s["SubnetId"]: explicit.get(s["SubnetId"], main.get(s["VpcId"], False)) for s in subnets}
+    return {subnet_id: routed[subnet_id] for subnet_id in subnet_ids}
