@@ -38,15 +38,33 @@ LIMITS = [
     ("CodeBuild", "build timeout", "5 to 2,160 minutes (36 h), default 60", "codebuild"),
     ("CodeBuild", "time a build may wait in the queue", "5 minutes to 8 hours, default 8 hours", "codebuild"),
     ("CodeBuild", "buildspec phases", "install, pre_build, build, post_build (no others)", "buildspec"),
-    ("CodePipeline", "stages per pipeline", "at least 2; the first holds only source actions", "codepipeline"),
-    ("CodePipeline", "manual approval timeout", "7 days by default; 5 minutes to 60 days per action", "codepipeline"),
+    (
+        "CodePipeline",
+        "stages per pipeline",
+        "at least 2; the first holds only source actions",
+        "codepipeline",
+    ),
+    (
+        "CodePipeline",
+        "manual approval timeout",
+        "7 days by default; 5 minutes to 60 days per action",
+        "codepipeline",
+    ),
     ("CodePipeline", "CodeDeploy action timeout", "5 days", "codepipeline"),
     ("CodePipeline", "pipelines per Region", "1,000 (adjustable)", "codepipeline"),
-    ("CodePipeline", "V2 price", "$0.002 per action execution minute; 100 free minutes a month; "
-     "manual approvals not charged", "pricing"),
+    (
+        "CodePipeline",
+        "V2 price",
+        "$0.002 per action execution minute; 100 free minutes a month; manual approvals not charged",
+        "pricing",
+    ),
     ("CodePipeline", "V1 price", "$1 per active pipeline a month; 1 free", "pricing"),
-    ("CodeDeploy", "blue instances kept after a blue/green success", "0 to 2,880 minutes (2 days)",
-     "blue-green"),
+    (
+        "CodeDeploy",
+        "blue instances kept after a blue/green success",
+        "0 to 2,880 minutes (2 days)",
+        "blue-green",
+    ),
 ]
 
 # -- buildspec ------------------------------------------------------------------------------
@@ -112,8 +130,11 @@ def build_variables(environment_variables: list[dict], spec: dict | None) -> dic
     """
     found: dict[str, tuple[str, str]] = {}
     env = (spec or {}).get("env") or {}
-    sections = {"variables": "PLAINTEXT", "parameter-store": "PARAMETER_STORE",
-                "secrets-manager": "SECRETS_MANAGER"}
+    sections = {
+        "variables": "PLAINTEXT",
+        "parameter-store": "PARAMETER_STORE",
+        "secrets-manager": "SECRETS_MANAGER",
+    }
     if isinstance(env, dict):
         for section, kind in sections.items():
             for name, value in (env.get(section) or {}).items() if isinstance(env.get(section), dict) else ():
@@ -197,18 +218,30 @@ def stage_problems(pipeline: dict) -> set[str]:
 #: CodeDeploy's predefined Lambda and ECS configurations, as trafficRoutingConfig dicts.
 PREDEFINED = {
     "CodeDeployDefault.LambdaAllAtOnce": {"type": "AllAtOnce"},
-    "CodeDeployDefault.LambdaCanary10Percent5Minutes":
-        {"type": "TimeBasedCanary", "timeBasedCanary": {"canaryPercentage": 10, "canaryInterval": 5}},
-    "CodeDeployDefault.LambdaCanary10Percent30Minutes":
-        {"type": "TimeBasedCanary", "timeBasedCanary": {"canaryPercentage": 10, "canaryInterval": 30}},
-    "CodeDeployDefault.LambdaLinear10PercentEvery1Minute":
-        {"type": "TimeBasedLinear", "timeBasedLinear": {"linearPercentage": 10, "linearInterval": 1}},
-    "CodeDeployDefault.LambdaLinear10PercentEvery10Minutes":
-        {"type": "TimeBasedLinear", "timeBasedLinear": {"linearPercentage": 10, "linearInterval": 10}},
-    "CodeDeployDefault.ECSCanary10Percent15Minutes":
-        {"type": "TimeBasedCanary", "timeBasedCanary": {"canaryPercentage": 10, "canaryInterval": 15}},
-    "CodeDeployDefault.ECSLinear10PercentEvery3Minutes":
-        {"type": "TimeBasedLinear", "timeBasedLinear": {"linearPercentage": 10, "linearInterval": 3}},
+    "CodeDeployDefault.LambdaCanary10Percent5Minutes": {
+        "type": "TimeBasedCanary",
+        "timeBasedCanary": {"canaryPercentage": 10, "canaryInterval": 5},
+    },
+    "CodeDeployDefault.LambdaCanary10Percent30Minutes": {
+        "type": "TimeBasedCanary",
+        "timeBasedCanary": {"canaryPercentage": 10, "canaryInterval": 30},
+    },
+    "CodeDeployDefault.LambdaLinear10PercentEvery1Minute": {
+        "type": "TimeBasedLinear",
+        "timeBasedLinear": {"linearPercentage": 10, "linearInterval": 1},
+    },
+    "CodeDeployDefault.LambdaLinear10PercentEvery10Minutes": {
+        "type": "TimeBasedLinear",
+        "timeBasedLinear": {"linearPercentage": 10, "linearInterval": 10},
+    },
+    "CodeDeployDefault.ECSCanary10Percent15Minutes": {
+        "type": "TimeBasedCanary",
+        "timeBasedCanary": {"canaryPercentage": 10, "canaryInterval": 15},
+    },
+    "CodeDeployDefault.ECSLinear10PercentEvery3Minutes": {
+        "type": "TimeBasedLinear",
+        "timeBasedLinear": {"linearPercentage": 10, "linearInterval": 3},
+    },
 }
 
 
@@ -228,8 +261,10 @@ def traffic_schedule(routing: dict) -> list[tuple[int, int]]:
     if kind == "TimeBasedLinear":
         linear = routing["timeBasedLinear"]
         steps = math.ceil(100 / linear["linearPercentage"])
-        return [(i * linear["linearInterval"], min(100, (i + 1) * linear["linearPercentage"]))
-                for i in range(steps)]
+        return [
+            (i * linear["linearInterval"], min(100, (i + 1) * linear["linearPercentage"]))
+            for i in range(steps)
+        ]
     raise ValueError(f"unknown traffic routing type {kind!r}")
 
 

@@ -21,16 +21,21 @@ def read_deployment_group(session, application: str, group: str) -> dict | None:
     ``autoScalingGroups`` (``[{"name": ...}]``) as stored; None when the group does not exist."""
     try:
         info = session.client("codedeploy").get_deployment_group(
-            applicationName=application, deploymentGroupName=group)["deploymentGroupInfo"]
+            applicationName=application, deploymentGroupName=group
+        )["deploymentGroupInfo"]
     except ClientError as error:
-        if error.response["Error"]["Code"] in ("ApplicationDoesNotExistException",
-                                               "DeploymentGroupDoesNotExistException"):
+        if error.response["Error"]["Code"] in (
+            "ApplicationDoesNotExistException",
+            "DeploymentGroupDoesNotExistException",
+        ):
             return None
         raise
     stored = codedeploy_backends[ACCOUNT_ID][REGION].deployment_groups[application][group]
     alarms = stored.alarm_configuration or {}
-    info["alarmConfiguration"] = {"enabled": bool(alarms.get("enabled")),
-                                  "alarms": [dict(a) for a in alarms.get("alarms") or []],
-                                  "ignorePollAlarmFailure": bool(alarms.get("ignorePollAlarmFailure"))}
+    info["alarmConfiguration"] = {
+        "enabled": bool(alarms.get("enabled")),
+        "alarms": [dict(a) for a in alarms.get("alarms") or []],
+        "ignorePollAlarmFailure": bool(alarms.get("ignorePollAlarmFailure")),
+    }
     info["autoScalingGroups"] = [{"name": name} for name in stored.auto_scaling_groups]
     return info
