@@ -130,7 +130,10 @@ def secret_from_parameter_store(session, name: str, variable: str, parameter: st
     is nowhere in the project (not a PLAINTEXT variable, not in the buildspec)."""
     project = _project(session, name)
     text = project["source"].get("buildspec") or ""
-    spec = sim.parse_buildspec(text) if not sim.buildspec_problems(text) else None
+    try:
+        spec = sim.parse_buildspec(text)
+    except sim.BuildspecError:
+        spec = None
     variables = sim.build_variables(project["environment"].get("environmentVariables", []), spec)
     if secret_value in json.dumps(project, default=str):
         where = [v for v, (kind, value) in variables.items() if secret_value in value]
