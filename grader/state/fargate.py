@@ -3,7 +3,8 @@ does not do by itself: keep tasks RUNNING, and record the RunTask requests a lea
 sends (moto keeps neither ``assignPublicIp`` nor the platform version on the task).
 
 moto 5.2.5 moves a task one status further on every ``describe_tasks`` (RUNNING to STOPPED in
-four reads); :func:`keep_tasks_running` holds them where ``run_task`` left them.
+four reads); :func:`keep_tasks_running` holds them where ``run_task`` left them, for the rest
+of the process (a notebook's kernel), until :func:`let_tasks_progress`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ _TASK_MODEL = "ecs::task"
 def keep_tasks_running() -> None:
     """Tasks stay in the status ``run_task`` gave them (RUNNING) however often they are read."""
     state_manager.set_transition(_TASK_MODEL, {"progression": "manual", "times": 10**9})
+
+
+def let_tasks_progress() -> None:
+    """Undo :func:`keep_tasks_running`: moto's own progression applies again."""
+    state_manager.unset_transition(_TASK_MODEL)
 
 
 @contextmanager
