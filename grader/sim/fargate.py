@@ -46,7 +46,7 @@ from grader.sim import ec2_pricing
 AS_OF = "2026-11"
 REGION = "us-east-1"
 SOURCES = {
-    "sizes": "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html",
+    "sizes": "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-cpu-memory-error.html",
     "pricing": "https://aws.amazon.com/fargate/pricing/",
     "spot": "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html",
 }
