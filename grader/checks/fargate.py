@@ -58,12 +58,16 @@ PUBLIC_IP = Message(
     "a run_task call with assignPublicIp ENABLED",
     "Set assignPublicIp to 'DISABLED': in a private subnet the task reaches ECR through the NAT "
     "gateway, and a public IP would only expose it.")
-NO_SPOT_PROVIDER = Message(
-    "Cluster {cluster} offers Fargate Spot", "FARGATE_SPOT among its capacity providers",
+NO_PROVIDER = Message(
+    "Cluster {cluster} offers {provider}", "{provider} among its capacity providers",
     "capacity providers {providers}",
     "Associate FARGATE and FARGATE_SPOT with the cluster first: "
     "put_cluster_capacity_providers(cluster=..., capacityProviders=[...], "
     "defaultCapacityProviderStrategy=[...]). AWS refuses a strategy the cluster does not offer.")
+SUBNET_LISTED_PUBLIC = Message(
+    "Tasks are started only in private subnets", "run_task subnets with no route to an internet gateway",
+    "{subnet_id} in a run_task call is a public subnet",
+    "List only the app subnets in awsvpcConfiguration: ECS spreads tasks over every subnet you give it.")
 TASK_COUNT = Message(
     "The batch runs {count} tasks", "{count} distinct task ARNs", "{found}",
     "Pass count=... to run_task (10 at most per call) and return every taskArn of the response.")
@@ -181,12 +185,14 @@ def _capacity(view: dict) -> str:
 
 def task_runs_on(session, cluster: str, task_arn, capacity: str = "FARGATE") -> None:
     """The task is RUNNING in ``cluster`` on ``capacity`` (FARGATE or FARGATE_SPOT) with its
-    own network interface."""
+    own network interface; started through a capacity provider, the cluster must offer it."""
     [view] = _tasks(session, cluster, [task_arn])
     if _capacity(view) != capacity:
         hint = HINT_SPOT if capacity == "FARGATE_SPOT" else HINT_FARGATE
         raise WRONG_CAPACITY.fail(task_arn=task_arn, capacity=capacity, expected=capacity,
                                   found=_capacity(view), hint=hint)
+    if view["capacity_provider"]:
+        _cluster_offers(session, cluster, view["capacity_provider"])
 
 
 def task_admits_only(session, cluster: str, task_arn, port: int, source_group_id) -> None:
@@ -217,24 +223,33 @@ def _private(session, view: dict) -> None:
     raise IN_PUBLIC_SUBNET.fail(task_arn=view["task_arn"], subnet_id=view["subnet_id"])
 
 
-def _no_public_ip(requests) -> None:
+def _no_public_ip(session, requests) -> None:
+    """No request asked for a public IP or listed a public subnet (moto places every task in
+    the first subnet; ECS would use them all)."""
     if any(public_ip_requested(r) for r in requests):
         raise PUBLIC_IP.fail()
+    awsvpcs = [(r.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {} for r in requests]
+    for subnet_id in dict.fromkeys(s for a in awsvpcs for s in a.get("subnets") or []):
+        try:
+            subnet_is_public(session, subnet_id)
+        except CheckFailed:
+            continue
+        raise SUBNET_LISTED_PUBLIC.fail(subnet_id=subnet_id)
 
 
 def task_is_private(session, cluster: str, task_arn, requests) -> None:
     """The task runs in a subnet with no route to an internet gateway, and no RunTask request of
-    ``requests`` (from ``run_task_requests``) asked for a public IP."""
+    ``requests`` (from ``run_task_requests``) asked for a public IP or listed a public subnet."""
     [view] = _tasks(session, cluster, [task_arn])
     _private(session, view)
-    _no_public_ip(requests)
+    _no_public_ip(session, requests)
 
 
-def _cluster_offers_spot(session, cluster: str) -> None:
+def _cluster_offers(session, cluster: str, provider: str) -> None:
     clusters = session.client("ecs").describe_clusters(clusters=[cluster])["clusters"]
     providers = clusters[0].get("capacityProviders", []) if clusters else []
-    if "FARGATE_SPOT" not in providers:
-        raise NO_SPOT_PROVIDER.fail(cluster=cluster, providers=providers or "none")
+    if provider not in providers:
+        raise NO_PROVIDER.fail(cluster=cluster, provider=provider, providers=providers or "none")
 
 
 def spot_batch(session, cluster: str, result, count: int) -> None:
@@ -246,7 +261,7 @@ def spot_batch(session, cluster: str, result, count: int) -> None:
     if not isinstance(arns, (list, tuple)) or len(set(map(str, arns))) != count:
         found = f"{len(set(arns))} distinct ARNs" if isinstance(arns, (list, tuple)) else repr(arns)
         raise TASK_COUNT.fail(count=count, found=found)
-    _cluster_offers_spot(session, cluster)
+    _cluster_offers(session, cluster, "FARGATE_SPOT")
     for view in _tasks(session, cluster, arns):
         if _capacity(view) != "FARGATE_SPOT":
             raise WRONG_CAPACITY.fail(task_arn=view["task_arn"], capacity="FARGATE_SPOT",
@@ -299,7 +314,7 @@ def tasks_admit_nothing(session, cluster: str, task_arns, requests) -> None:
     ec2 = session.client("ec2")
     for view in views:
         _private(session, view)
-    _no_public_ip(requests)
+    _no_public_ip(session, requests)
     groups = eni_groups(session, [v["eni_id"] for v in views])
     for group_id in dict.fromkeys(g for ids in groups.values() for g in ids):
         rules = ingress_rules(ec2, group_id)

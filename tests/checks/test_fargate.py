@@ -91,6 +91,16 @@ def test_task_runs_on_checks_capacity_and_names_the_fix(session, net):
     assert lines["next"].startswith("Pass capacityProviderStrategy=[{'capacityProvider': 'FARGATE_SPOT'")
 
 
+def test_task_runs_on_a_provider_needs_the_cluster_to_offer_it(session, net):
+    [arn] = run_tasks(session, net, "app", [net["security_groups"]["alb"]],
+                      capacityProviderStrategy=[{"capacityProvider": "FARGATE", "weight": 1}])
+    lines = failure(check.task_runs_on, session, net["cluster"], arn, "FARGATE")
+    assert (lines["what"], lines["found"]) == ("Cluster shop offers FARGATE", "capacity providers none")
+    session.client("ecs").put_cluster_capacity_providers(
+        cluster="shop", capacityProviders=["FARGATE"], defaultCapacityProviderStrategy=[])
+    check.task_runs_on(session, net["cluster"], arn, "FARGATE")
+
+
 def test_task_runs_on_refuses_what_is_not_a_running_task(session, net):
     lines = failure(check.task_runs_on, session, net["cluster"], None)
     assert lines["found"] == "None (a NoneType)" and "taskArn" in lines["next"]
@@ -147,6 +157,15 @@ def test_task_is_private_catches_a_public_subnet_and_a_public_ip(session, net):
     lines = failure(check.task_is_private, session, net["cluster"], exposed, sent)
     assert lines["found"] == "a run_task call with assignPublicIp ENABLED"
 
+    public_b, app_a = net["subnets"]["public"]["us-east-1b"], net["subnets"]["app"]["us-east-1a"]
+    with check.run_task_requests() as sent:
+        [mixed] = session.client("ecs").run_task(
+            cluster="shop", taskDefinition=net["task_definition"], launchType="FARGATE",
+            networkConfiguration={"awsvpcConfiguration": {
+                "subnets": [app_a, public_b], "securityGroups": [alb]}})["tasks"]
+    lines = failure(check.task_is_private, session, net["cluster"], mixed["taskArn"], sent)
+    assert lines["found"] == f"{public_b} in a run_task call is a public subnet"
+
 
 # --- Fargate Spot ---------------------------------------------------------------------------
 
@@ -157,7 +176,7 @@ def test_spot_batch_needs_the_provider_on_the_cluster_and_every_task_on_spot(ses
     alb = net["security_groups"]["alb"]
     arns = run_tasks(session, net, "app", [alb], count=2, capacityProviderStrategy=SPOT)
     lines = failure(check.spot_batch, session, net["cluster"], {"tasks": arns}, 2)
-    assert lines["what"] == "Cluster shop offers Fargate Spot" and lines["found"] == "capacity providers none"
+    assert lines["what"] == "Cluster shop offers FARGATE_SPOT" and lines["found"] == "capacity providers none"
 
     session.client("ecs").put_cluster_capacity_providers(
         cluster="shop", capacityProviders=["FARGATE", "FARGATE_SPOT"], defaultCapacityProviderStrategy=[])
