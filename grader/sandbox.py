@@ -56,6 +56,19 @@ _WARM_UP_CALLS = {
     "sqs": ("list_queues", {}),
     "rds": ("describe_db_instances", {}),
     "efs": ("describe_file_systems", {}),
+    "ecr": ("describe_repositories", {}),
+    "cloudwatch": ("describe_alarms", {}),
+    "sns": ("list_topics", {}),
+    "budgets": ("describe_budgets", {"AccountId": "123456789012"}),
+    "ce": ("get_cost_and_usage", {"TimePeriod": {"Start": "2026-01-01", "End": "2026-01-02"},
+                                  "Granularity": "MONTHLY", "Metrics": ["UnblendedCost"]}),
+    "ecs": ("list_clusters", {}),
+    "secretsmanager": ("list_secrets", {}),
+    "application-autoscaling": ("describe_scalable_targets", {"ServiceNamespace": "ecs"}),
+    "ssm": ("describe_parameters", {}),
+    "codebuild": ("list_projects", {}),
+    "codedeploy": ("list_applications", {}),
+    "codepipeline": ("list_pipelines", {}),
 }
 _NOISY_MODULES = r"(moto|botocore|boto3|responses|werkzeug|nbformat)(\.|$)"
 
@@ -78,6 +91,7 @@ def start(*, prewarm: tuple[str, ...] = (), default_amis: bool = False) -> boto3
         os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "true" if default_amis else "false"
         _silence_noise()
         _remember_moto_method_names()
+        _symmetric_kms_keys_without_key_pairs()
         install_socket_guard()
         _mock = mock_aws(
             config={
@@ -177,6 +191,28 @@ def _remember_moto_method_names() -> None:
 
     introspect = responses.method_names_from_class
     responses.method_names_from_class = functools.cache(lambda cls: frozenset(introspect(cls)))
+
+
+def _symmetric_kms_keys_without_key_pairs() -> None:
+    """moto makes an RSA key pair for every KMS key, symmetric ones included (0.1-0.5 s each,
+    and topics make several); a symmetric key never signs, so make the pair only if asked."""
+    from moto.kms import models
+
+    make = models.generate_private_key
+    models.generate_private_key = lambda spec: _KeyPairOnFirstUse(make, spec) \
+        if spec == "SYMMETRIC_DEFAULT" else make(spec)
+
+
+class _KeyPairOnFirstUse:
+    def __init__(self, make, spec):
+        self._make, self._spec, self._pair = make, spec, None
+
+    def __getattr__(self, name):
+        if name.startswith("_"):  # copying an unused key must not make its pair
+            raise AttributeError(name)
+        if self._pair is None:
+            self._pair = self._make(self._spec)
+        return getattr(self._pair, name)
 
 
 # --- socket guard -------------------------------------------------------------------------
