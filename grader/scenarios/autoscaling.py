@@ -18,6 +18,7 @@ import sys
 
 from grader.scenarios.datasets import regenerate, write_reproducibly
 from grader.scenarios.ec2 import course_image
+from grader.scenarios.snapshots import remembered
 from grader.scenarios.vpc import three_tier_subnets
 
 SEED = 11
@@ -25,6 +26,7 @@ PERIODS = 288  # one day of five-minute periods
 IMDSV2 = {"HttpTokens": "required", "HttpEndpoint": "enabled", "HttpPutResponseHopLimit": 1}
 
 
+@remembered
 def app_network(session, vpc_cidr: str, azs, app_port: int = 8080) -> dict:
     """Public and app subnets (one /24 per tier per AZ), a load-balancer security group (443 from
     anywhere), an app group (``app_port`` from the load balancer's group only) and an HTTP target

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import ipaddress
 
+from grader.scenarios.snapshots import remembered
+
 from .vpc import web_server
 
 
+@remembered
 def app_tier(session, vpc_cidr: str, azs) -> dict:
     """A VPC with one /24 app subnet per AZ (carved in order from ``vpc_cidr``) and an ``app``
     security group with no rules of its own. Lighter than ``grader.scenarios.vpc`` networks (no

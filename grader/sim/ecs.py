@@ -22,6 +22,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from grader.sim import fargate
+
 AS_OF = "2026-11"
 REGION = "us-east-1"
 SOURCES = {
@@ -37,43 +39,18 @@ DEFAULT_MINIMUM_HEALTHY_PERCENT = 100
 DEFAULT_MAXIMUM_PERCENT = 200
 THRESHOLD_BOUNDS = (3, 200)
 
-#: Fargate task sizes: cpu units -> (lowest MiB, highest MiB, step MiB) of the valid memory values.
-FARGATE_SIZES = {
-    256: (512, 2048, None),  # 512, 1024, 2048 only
-    512: (1024, 4096, 1024),
-    1024: (2048, 8192, 1024),
-    2048: (4096, 16384, 1024),
-    4096: (8192, 30720, 1024),
-    8192: (16384, 61440, 4096),
-    16384: (32768, 122880, 8192),
-}
-
-
-def fargate_memory_values(cpu: int) -> list[int]:
-    """Every valid task memory (MiB) for ``cpu`` units on Fargate; [] for an invalid cpu."""
-    if cpu not in FARGATE_SIZES:
-        return []
-    low, high, step = FARGATE_SIZES[cpu]
-    return [512, 1024, 2048] if step is None else list(range(low, high + 1, step))
-
-
 def fargate_size_valid(cpu, memory) -> bool:
-    """True if task-level ``cpu`` and ``memory`` (ints or the strings ECS stores) are a Fargate size."""
+    """True if task-level ``cpu`` and ``memory`` (ints or the strings ECS stores) are a Linux
+    Fargate size (the table lives in ``grader.sim.fargate``, topic 25)."""
     try:
-        return int(memory) in fargate_memory_values(int(cpu))
+        return fargate.valid_size(cpu, memory)
     except (TypeError, ValueError):
         return False
 
 
 def fargate_sizes_table() -> list[dict]:
-    """Rows for a DataFrame: vCPU, cpu units, memory range and step."""
-    rows = []
-    for cpu, (low, high, step) in FARGATE_SIZES.items():
-        memory = (
-            "0.5, 1 or 2 GB" if step is None else f"{low // 1024}-{high // 1024} GB, step {step // 1024} GB"
-        )
-        rows.append({"vCPU": cpu / 1024, "cpu": cpu, "memory": memory})
-    return rows
+    """Rows for a DataFrame: one per cpu value, with its valid memory values."""
+    return fargate.size_rows()
 
 
 # -- deployments ------------------------------------------------------------------------------

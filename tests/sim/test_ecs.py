@@ -84,8 +84,9 @@ def test_fargate_sizes(cpu, memory, valid):
 
 def test_fargate_sizes_table_has_one_row_per_cpu():
     rows = sim.fargate_sizes_table()
-    assert [r["cpu"] for r in rows] == [256, 512, 1024, 2048, 4096, 8192, 16384]
-    assert rows[0]["memory"] == "0.5, 1 or 2 GB" and rows[-1]["memory"] == "32-120 GB, step 8 GB"
+    assert [r["cpu (units)"] for r in rows] == [256, 512, 1024, 2048, 4096, 8192, 16384]
+    assert rows[0]["memory (MiB)"] == "512, 1024, 2048"
+    assert rows[-1]["memory (MiB)"] == "32768-122880 step 8192"
 
 
 @pytest.mark.parametrize(
