@@ -69,6 +69,7 @@ _WARM_UP_CALLS = {
     "codebuild": ("list_projects", {}),
     "codedeploy": ("list_applications", {}),
     "codepipeline": ("list_pipelines", {}),
+    "cloudformation": ("list_stacks", {}),
 }
 _NOISY_MODULES = r"(moto|botocore|boto3|responses|werkzeug|nbformat)(\.|$)"
 

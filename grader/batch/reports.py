@@ -70,7 +70,8 @@ def tests_table(cohort: Cohort) -> pd.DataFrame:
              "exercise": _TEST_SUFFIX.sub("", t.grade_id.removeprefix(o.job.topic + "-")),
              "passed": t.passed, "message": t.message}
             for o in cohort.outcomes if o.result.graded for t in o.result.tests]
-    return pd.DataFrame(rows, columns=["student", "topic", "test", "exercise", "passed", "message"])
+    columns = ["student", "topic", "test", "exercise", "passed", "message"]
+    return pd.DataFrame(rows, columns=columns).astype({"passed": bool})  # bool even when empty
 
 
 def summarise(cohort: Cohort, grades: pd.DataFrame) -> dict:

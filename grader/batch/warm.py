@@ -37,6 +37,9 @@ GRACE = 0.25
 GRACE_SECONDS = 2.0
 #: Address space a child may add to the zygote's before MemoryError.
 MEMORY_HEADROOM = 2 * 1024**3
+#: The setup cell runs once per topic, as the course's own code: a loaded machine must not fail a
+#: cohort because moto's first imports (CloudFormation's: most of moto) took longer than a cell may.
+SETUP_TIME_LIMIT = 300
 #: Fresh children a notebook may use; each one marks one more cell as failed.
 MAX_ATTEMPTS = 4
 #: Imported before forking, so that no notebook pays for them.
@@ -103,7 +106,7 @@ def serve() -> None:
     setup = json.loads(requests.readline())
     timeout = setup["timeout"]
     _import_warm_modules()
-    outputs = shell.run(setup["setup"], timeout)
+    outputs = shell.run(setup["setup"], max(timeout, SETUP_TIME_LIMIT))
     failed = [o for o in outputs if o["output_type"] == "error"]
     if failed:
         _reply(replies, {"error": f"the setup cell failed: {failed[0]['ename']}: {failed[0]['evalue']}"})

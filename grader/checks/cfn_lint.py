@@ -2,7 +2,8 @@
 of topic 05: a template fixed so that cfn-lint reports nothing, without losing anything.
 
 cfn-lint's own ``cfnlint.api.lint`` loads its ~340 rules on every call (0.4-0.5 s); here the
-rules are loaded once per process, at import, and each template costs ~0.1 s. Informational findings
+rules are loaded once per process (:func:`load_rules`, which topic 05's setup cell calls, so a
+grading process loads them before it forks), and each template costs ~0.1 s. Informational findings
 (``I...``) are off, as in cfn-lint's default run; the region is the course's, us-east-1.
 """
 
@@ -36,7 +37,9 @@ def _runner():
     return runner
 
 
-_runner()  # at import: a grading zygote loads the rules once, before it forks
+def load_rules() -> None:
+    """Load cfn-lint's rules now rather than at the first lint."""
+    _runner()
 
 
 def findings(template) -> list[Finding]:

@@ -5,17 +5,12 @@ moto returns a JSON template body already parsed (a dict); a YAML body stays a s
 parsed here with cfn-lint's decoder, which understands the short-form tags (``!Ref``).
 A resource type moto does not support is created as an empty record (no logical id, no
 physical id): it is skipped here as it is in the stack.
-
-Importing this module imports moto's CloudFormation backend, which imports most of moto (4-6 s
-on an idle 2-core machine, 20 s and more under load): paid here, at import, a grading zygote pays
-it once outside the setup cell's time limit, and a learner's first CloudFormation call is instant.
 """
 
 from __future__ import annotations
 
 import json
 
-import moto.cloudformation.models  # noqa: F401 -- see below
 from botocore.exceptions import ClientError
 
 from grader.sim.cfn_drift import CHECKED, StackResource, ingress_rule

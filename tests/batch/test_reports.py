@@ -65,3 +65,12 @@ def test_everything_is_written(cohort, tmp_path):
     assert len(pd.read_csv(tmp_path / "grades.csv")) == 4 * 2 + 4
     page = (tmp_path / "report.html").read_text()
     assert page.count("data:image/png;base64,") == 2 and "Slowest notebooks" in page
+
+
+def test_a_cohort_where_nothing_could_be_graded_still_gets_its_reports(tmp_path):
+    """Every notebook failed (a setup cell that timed out, say): the teacher is told, no crash."""
+    failed = Cohort(outcomes=[outcome("ana", A, [], graded=False), outcome("ben", A, [], graded=False)])
+    reports.write(tmp_path, failed)
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["graded"] == 0 and summary["not_graded"] == 2 and summary["topics"] == {}
+    assert len(pd.read_csv(tmp_path / "problems.csv")) == 2
