@@ -38,7 +38,7 @@ from grader.nbconfig import course_config, put_tools_on_path, run_converter
 from grader.results import NotebookResult
 from grader.startup import quiet_and_quick
 
-#: How many worker deaths a notebook may be involved in before it is reported, not retried.
+#: How often the worker grading a notebook may die before the notebook is reported, not retried.
 MAX_WORKER_DEATHS = 2
 
 
