@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from grader.sim import ebs_volumes
+
 AS_OF = "2026-11"
 REGION = "us-east-1"
 #: Where the figures of this module were checked, as of ``AS_OF``.
@@ -37,9 +39,9 @@ SOURCES = {
 #: us-east-1 list prices in USD: (service, item, unit, price). Elastic throughput is the EFS
 #: default; Provisioned and Bursting bill differently (see the EFS pricing page).
 PRICES = (
-    ("EBS", "gp3 storage", "GB-month provisioned", 0.08),
-    ("EBS", "gp3 IOPS above 3,000", "IOPS-month", 0.005),
-    ("EBS", "gp3 throughput above 125 MiB/s", "MiB/s-month", 0.04),
+    ("EBS", "gp3 storage", "GB-month provisioned", ebs_volumes.PRICES["gp3"]["gb_month"]),
+    ("EBS", "gp3 IOPS above 3,000", "IOPS-month", ebs_volumes.PRICES["gp3"]["iops_month"]),
+    ("EBS", "gp3 throughput above 125 MiB/s", "MiB/s-month", ebs_volumes.PRICES["gp3"]["mibps_month"]),
     ("EBS", "snapshot, standard tier", "GB-month stored", 0.05),
     ("EBS", "snapshot, archive tier", "GB-month stored", 0.0125),
     ("EFS", "Standard storage (Regional)", "GB-month used", 0.30),
