@@ -11,7 +11,6 @@ points a client at a real endpoint or at a service moto does not mock.
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 import os
 import socket
@@ -24,7 +23,7 @@ from moto import mock_aws
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.models import moto_api_backend
 
-from grader import feedback
+from grader import feedback, moto_speedups
 from grader.errors import NetworkBlocked
 
 REGION = "us-east-1"
@@ -91,8 +90,7 @@ def start(*, prewarm: tuple[str, ...] = (), default_amis: bool = False) -> boto3
         _scrub_environment()
         os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "true" if default_amis else "false"
         _silence_noise()
-        _remember_moto_method_names()
-        _symmetric_kms_keys_without_key_pairs()
+        moto_speedups.install()
         install_socket_guard()
         _mock = mock_aws(
             config={
@@ -182,38 +180,6 @@ def _silence_noise() -> None:
     """Hide warnings raised inside libraries: a learner can do nothing about them."""
     for category in (DeprecationWarning, PendingDeprecationWarning, UserWarning, FutureWarning):
         warnings.filterwarnings("ignore", category=category, module=_NOISY_MODULES)
-
-
-def _remember_moto_method_names() -> None:
-    """moto lists a response class's methods by introspection on every request, a sixth of a
-    simple call; the classes never change, so list each once (learners and graders both wait
-    on hundreds of calls)."""
-    from moto.core import responses
-
-    introspect = responses.method_names_from_class
-    responses.method_names_from_class = functools.cache(lambda cls: frozenset(introspect(cls)))
-
-
-def _symmetric_kms_keys_without_key_pairs() -> None:
-    """moto makes an RSA key pair for every KMS key, symmetric ones included (0.1-0.5 s each,
-    and topics make several); a symmetric key never signs, so make the pair only if asked."""
-    from moto.kms import models
-
-    make = models.generate_private_key
-    models.generate_private_key = lambda spec: _KeyPairOnFirstUse(make, spec) \
-        if spec == "SYMMETRIC_DEFAULT" else make(spec)
-
-
-class _KeyPairOnFirstUse:
-    def __init__(self, make, spec):
-        self._make, self._spec, self._pair = make, spec, None
-
-    def __getattr__(self, name):
-        if name.startswith("_"):  # copying an unused key must not make its pair
-            raise AttributeError(name)
-        if self._pair is None:
-            self._pair = self._make(self._spec)
-        return getattr(self._pair, name)
 
 
 # --- socket guard -------------------------------------------------------------------------

@@ -131,19 +131,3 @@ def test_session_reuses_clients_per_service_and_settings(session):
     assert session.client("ec2") is session.client("ec2")
     assert session.client("ec2", region_name="eu-west-1") is not session.client("ec2")
     assert session.client("ec2", region_name="eu-west-1").meta.region_name == "eu-west-1"
-
-
-def test_kms_keys_work_without_paying_for_unused_key_pairs(session):
-    """Symmetric keys get their RSA pair (moto's, ~0.5 s each) only if something asks for it."""
-    kms = session.client("kms")
-    symmetric = kms.create_key()["KeyMetadata"]["KeyId"]
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.kms.models import kms_backends
-
-    assert kms_backends[DEFAULT_ACCOUNT_ID][sandbox.REGION].keys[symmetric].private_key._pair is None
-    blob = kms.encrypt(KeyId=symmetric, Plaintext=b"secret")["CiphertextBlob"]
-    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"secret"
-    signing = kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
-    signature = kms.sign(KeyId=signing, Message=b"m", SigningAlgorithm="RSASSA_PKCS1_V1_5_SHA_256")
-    assert kms.verify(KeyId=signing, Message=b"m", Signature=signature["Signature"],
-                      SigningAlgorithm="RSASSA_PKCS1_V1_5_SHA_256")["SignatureValid"]

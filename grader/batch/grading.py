@@ -24,9 +24,10 @@ from grader.batch.warm import KERNEL_STOPPED
 from grader.course import Topic
 from grader.nbconfig import course_config, put_tools_on_path, run_converter
 from grader.results import NotebookResult
-from grader.startup import quicker_nbgrader_checks
+from grader.startup import quicker_nbgrader_checks, templates_compiled_once
 
 quicker_nbgrader_checks()
+templates_compiled_once()
 
 
 @dataclass(frozen=True)

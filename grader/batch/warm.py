@@ -47,6 +47,9 @@ _PR_SET_PDEATHSIG = 1
 #: How a zygote's unexpected end is reported (and recognised in nbgrader's log).
 KERNEL_STOPPED = "the warm kernel stopped unexpectedly"
 _WARM_MODULES = ("pandas", "matplotlib.pyplot", "IPython.display")
+#: Run once before forking: the first traceback a process formats compiles pygments' Python lexer
+#: and terminal styles (~0.3 s), which every child with a failing cell would otherwise pay again.
+_TRACEBACK_WARM_UP = "def warm_up():\n    raise NotImplementedError()\nwarm_up()"
 #: The parts of ``grader`` that notebooks import (not the nbgrader-driving ones).
 _WARM_PACKAGES = ("grader.checks", "grader.scenarios", "grader.sim", "grader.state", "grader.draw")
 
@@ -111,6 +114,7 @@ def serve() -> None:
     if failed:
         _reply(replies, {"error": f"the setup cell failed: {failed[0]['ename']}: {failed[0]['evalue']}"})
         return
+    shell.run(_TRACEBACK_WARM_UP, timeout)
     shell.reset(new_session=False)
     _reply(replies, {"ready": True})
     protocol = (requests.fileno(), replies.fileno())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from grader.batch.warm import WarmKernel
@@ -26,6 +28,8 @@ def test_outputs_have_the_kernel_message_shapes(kernel, tmp_path):
     assert shown[0]["output_type"] == "display_data" and shown[0]["data"]["text/html"] == "<b>x</b>"
     assert result[0]["output_type"] == "execute_result" and result[0]["data"]["text/plain"] == "42"
     assert failed[0]["output_type"] == "error" and failed[0]["ename"] == "ZeroDivisionError"
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(failed[0]["traceback"]))
+    assert "----> 1 1 / 0" in shown  # the full traceback, as a kernel shows it
 
 
 def test_each_notebook_starts_from_the_warm_state_and_leaves_nothing_behind(kernel, tmp_path):
@@ -35,7 +39,9 @@ def test_each_notebook_starts_from_the_warm_state_and_leaves_nothing_behind(kern
 
 
 def test_the_setup_cell_runs_once_before_forking_and_its_names_are_cleared(kernel, tmp_path):
-    assert outputs(kernel, tmp_path, "print('WARMED' in dir())")[0][0]["text"] == "False\n"
+    """Nor is anything left of the traceback warm-up that runs after it."""
+    shown = outputs(kernel, tmp_path, "print('WARMED' in dir(), 'warm_up' in dir())")
+    assert shown[0][0]["text"] == "False False\n"
 
 
 def test_cells_run_in_the_notebook_folder(kernel, tmp_path):

@@ -8,7 +8,14 @@ from botocore.exceptions import ClientError
 
 from grader.scenarios.ec2 import imds_fleet, launch
 from grader.scenarios.iam import instance_role, objects_policy
-from grader.scenarios.vpc import three_tier_subnets, web_app
+from grader.scenarios.vpc import (
+    custom_network_acl,
+    guarded_web_app,
+    three_tier_routed,
+    three_tier_subnets,
+    web_app,
+    web_server,
+)
 from grader.sim.imds import MetadataOptions
 from grader.sim.network import Endpoint, NaclEntry, NatGateway, Route, Rule
 from grader.state.ec2 import (
@@ -21,6 +28,7 @@ from grader.state.ec2 import (
     profile_associations,
     protocol_name,
     read_network,
+    read_network_from_api,
     route_target,
 )
 
@@ -205,3 +213,48 @@ def test_instance_views_read_state_options_and_role(session):
     assert views[fleet["acme-old-1"]].state == "stopped"
     assert views[fleet["acme-late-1"]].role == "acme-web"
     assert views[fleet["acme-batch-1"]].options.hop_limit == 2
+
+
+# -- read_network reads moto's records; the API must say the same ---------------------------
+
+
+def _everything_the_course_builds(session) -> None:
+    """Every kind of record read_network meets: scenarios, then the edits learners make."""
+    three_tier_routed(session, "10.1.0.0/16", AZS)
+    net = guarded_web_app(session, VPC_CIDR, AZS, app_port=8080, db_port=5432)
+    ec2, public = session.client("ec2"), net["subnets"]["public"]["us-east-1a"]
+    groups = net["security_groups"]
+    web_server(session, public, [groups["alb"]])
+    ec2.authorize_security_group_ingress(GroupId=groups["app"], IpPermissions=[
+        {"IpProtocol": "udp", "FromPort": 53, "ToPort": 53, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]},
+        {"IpProtocol": "icmp", "FromPort": 8, "ToPort": -1, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]},
+        {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": groups["alb"]}]}])
+    custom_network_acl(session, net["vpc_id"], [net["subnets"]["db"]["us-east-1b"]], [
+        (90, False, "deny", "203.0.113.0/24", (22, 22)), (100, True, "allow", "0.0.0.0/0"),
+        (110, False, "allow", "0.0.0.0/0", (53, 53), "17")])
+    ec2.create_internet_gateway()  # one attached to nothing
+    subnet = net["subnets"]["app"]["us-east-1b"]
+    ec2.modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": True})
+
+
+def test_read_network_from_moto_equals_what_the_api_describes(session):
+    _everything_the_course_builds(session)
+    vpc_ids = [v["VpcId"] for v in session.client("ec2").describe_vpcs()["Vpcs"]]
+    assert len(vpc_ids) == 3  # the default VPC and the two built
+    for vpc_id in [None, *vpc_ids]:
+        fast, described = read_network(session, vpc_id), read_network_from_api(session, vpc_id)
+        assert fast == described, vpc_id
+        assert fast.subnets and fast.route_tables and fast.network_acls and fast.security_groups
+
+
+def test_read_network_makes_no_api_call_in_moto(session, net):
+    class NoClients:
+        region_name = session.region_name
+
+        def get_credentials(self):
+            return session.get_credentials()
+
+        def client(self, *args, **kwargs):
+            raise AssertionError("read_network called the API")
+
+    assert read_network(NoClients(), net["vpc_id"]) == read_network_from_api(session, net["vpc_id"])
