@@ -5,22 +5,16 @@ of each call is moto's own bookkeeping: listing a response class's methods, choo
 attribute of a model holds each field of the answer, creating key pairs nobody uses. Each patch
 here caches or defers work whose result depends only on things that never change in a running
 process (classes, botocore's service shapes), so moto returns exactly what it returned before.
-``tests/engine/test_moto_speedups.py`` compares answers with and without them.
+``tests/test_moto_speedups.py`` compares answers with and without them.
 """
 
 from __future__ import annotations
 
 import functools
 
-_installed = False
-
 
 def install() -> None:
-    """Apply every speed-up, once (:func:`grader.sandbox.start` calls it)."""
-    global _installed
-    if _installed:
-        return
-    _installed = True
+    """Apply every speed-up; :func:`grader.sandbox.start` calls it once, before moto starts."""
     _remember_method_names()
     _remember_attribute_names()
     _symmetric_kms_keys_without_key_pairs()

@@ -49,8 +49,8 @@ def read_network(session, vpc_id: str | None = None) -> Network:
 
     Checks read the network dozens of times per notebook, and eight ``describe_*`` calls cost
     ~25 ms where moto's own records take ~1 ms, so those are read when the session is moto's
-    (``read_network_from_api`` gives the same answer: a test holds them equal on every course
-    scenario). Any surprise in moto's records falls back to the API.
+    (``read_network_from_api`` gives the same answer: a test holds them equal on every kind of
+    record the course builds). Any surprise in moto's records falls back to the API.
     """
     backend = _moto_ec2(session)
     if backend is not None and (vpc_id is None or vpc_id in backend.vpcs):
